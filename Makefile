@@ -1,0 +1,51 @@
+# Two commands: `make run` (build and serve on http://127.0.0.1:5000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install install-test system-deps run build test lint bench audit clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# Debian's chromium for the browser tests and PostgreSQL for the database tests.
+system-deps:
+	bash scripts/install_system_deps.sh
+
+build: install
+	$(BIN)/registry build
+
+run: build
+	$(BIN)/registry serve --host $(HOST) --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check registry tests scripts
+
+test: install-test system-deps lint
+	$(BIN)/registry validate --quiet
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+bench: install-test
+	$(BIN)/python scripts/bench.py
+
+audit: install-test
+	$(BIN)/python -m pip install -q pip-audit
+	$(BIN)/pip-audit --skip-editable
+
+clean:
+	rm -rf instance .pytest_cache

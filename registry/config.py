@@ -1,0 +1,67 @@
+"""Settings: declared once, with their help text, read from the environment.
+
+Every setting can be given to ``create_app(config)`` or as an environment
+variable with the ``REGISTRY_`` prefix. ``docs/configuration.md`` documents each
+one; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Setting(NamedTuple):
+    name: str
+    default: object
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA", str(PROJECT_ROOT / "data" / "algorithms"),
+            "Dossier des fiches (la source de vérité)."),
+    Setting("INSTANCE", str(PROJECT_ROOT / "instance"),
+            "Dossier des artefacts dérivés (base, index, exports, cache)."),
+    Setting("DATABASE_URL", "",
+            "URL SQLAlchemy de la base. Vide : fichier SQLite construit sous INSTANCE."),
+    Setting("SECRET_KEY", "",
+            "Clé secrète des sessions et jetons CSRF. Vide : clé aléatoire par processus "
+            "(les formulaires expirent au redémarrage)."),
+    Setting("SITE_URL", "http://127.0.0.1:5000",
+            "Adresse publique du site, utilisée dans les exports, les flux et les lettres."),
+    Setting("FORGE_URL", "",
+            "Adresse du dépôt sur la forge (ex. https://github.com/org/registre) pour les liens "
+            "« proposer sur la forge »."),
+    Setting("MAINTAINER_PASSWORD_HASH", "",
+            "Empreinte (werkzeug.security.generate_password_hash) du mot de passe des "
+            "mainteneurs. Vide : pages mainteneurs fermées."),
+    Setting("HTTPS", False,
+            "Vrai derrière HTTPS : cookies Secure et en-tête HSTS."),
+)
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+PREFIX = "REGISTRY_"
+
+
+def _coerce(default: object, value: str) -> object:
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "oui", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def load_settings(overrides: dict | None = None) -> dict:
+    """Defaults, then ``REGISTRY_*`` environment variables, then explicit overrides."""
+    values = {s.name: s.default for s in SETTINGS}
+    for s in SETTINGS:
+        env = os.environ.get(PREFIX + s.name)
+        if env is not None:
+            values[s.name] = _coerce(s.default, env)
+    for key, value in (overrides or {}).items():
+        name = key[len(PREFIX):] if key.startswith(PREFIX) else key
+        if name in values:
+            values[name] = value
+    return values

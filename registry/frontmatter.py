@@ -132,8 +132,8 @@ class _Builder:
                 continue
             where = ".".join(str(p) for p in path + (key,))
             if key in result:
-                self.out.problems.append(
-                    (self.line(key_node), f"{where} : clé en double (la seconde écrase la première)"))
+                message = f"{where} : clé en double (la seconde écrase la première)"
+                self.out.problems.append((self.line(key_node), message))
             self.out.lines[path + (key,)] = self.line(key_node)
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result

@@ -57,7 +57,8 @@ def new(ident: str, data: Path | None) -> None:
         sys.exit(1)
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(skeleton(ident), encoding="utf-8")
-    click.echo(f"{target} créé : remplissez les valeurs puis lancez « registry validate {target} ».")
+    click.echo(f"{target} créé : remplissez les valeurs puis lancez "
+               f"« registry validate {target} ».")
 
 
 commands = [validate, schema, new]

@@ -1,0 +1,71 @@
+"""Build and serve: `registry build`, `registry serve`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from registry.build import BuildBusy
+from registry.build import build as run_build
+from registry.config import load_settings
+from registry.records import InvalidRecords
+
+
+def _progress(tty: bool):  # noqa: ANN202
+    def report(stage: str, done: int, total: int) -> None:
+        if tty:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            click.echo(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                       nl=done == total, err=True)
+        elif done == total or done % 5000 == 0:
+            click.echo(f"{stage}: {done}/{total}", err=True)
+
+    return report
+
+
+@click.command()
+@click.option("--full", is_flag=True, help="Tout reconstruire (sinon seules les fiches modifiées).")
+@click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
+@click.option("--instance", type=click.Path(path_type=Path), help="Dossier des artefacts.")
+@click.option("--wait", default=60.0, show_default=True,
+              help="Secondes d'attente si une autre construction est en cours.")
+def build(full: bool, data: Path | None, instance: Path | None, wait: float) -> None:
+    """Valider les fiches puis construire la base et l'index (atomique, incrémental)."""
+    overrides = {k: str(v) for k, v in (("DATA", data), ("INSTANCE", instance)) if v}
+    settings = load_settings(overrides)
+    try:
+        report = run_build(settings, full=full, progress=_progress(sys.stderr.isatty()),
+                           lock_wait=wait)
+    except InvalidRecords as exc:
+        for line in exc.messages:
+            click.echo(line)
+        click.echo("Construction annulée : corrigez les fiches ci-dessus. La version précédente "
+                   "reste en service.", err=True)
+        sys.exit(1)
+    except BuildBusy as exc:
+        click.echo(f"Construction refusée : {exc}.", err=True)
+        sys.exit(2)
+    kind = "complète" if report.full else "incrémentale"
+    click.echo(f"Construction {kind} terminée en {report.seconds:.1f} s : {report.total} fiches "
+               f"({len(report.added)} ajoutée(s), {len(report.changed)} modifiée(s), "
+               f"{len(report.removed)} supprimée(s)).")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Servir le site avec un serveur WSGI de production (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from registry import create_app
+
+    click.echo(f"Registre servi sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
+    waitress_serve(create_app(), host=host, port=port, threads=threads, ident="registre")
+
+
+commands = [build, serve]

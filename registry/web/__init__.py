@@ -1,0 +1,42 @@
+"""The web layer: a Flask factory registering one blueprint per concern."""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from registry.config import PROJECT_ROOT, load_settings
+from registry.web import db, errors, security
+
+# Modules of registry.web that expose a blueprint `bp`, in registration order.
+BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "api")
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the site. `config` overrides settings (see docs/configuration.md)."""
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "registry" / "static"))
+    settings = load_settings(config)
+    app.config.from_mapping(settings)
+    app.config.update({k: v for k, v in (config or {}).items() if k not in settings})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 4 * 3600)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS")),
+                      MAX_CONTENT_LENGTH=app.config.get("MAX_CONTENT_LENGTH", 1024 * 1024))
+    csrf.init_app(app)
+    db.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    from registry.web import filters
+
+    filters.init_app(app)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"registry.web.{name}").bp)
+    return app

@@ -58,7 +58,10 @@ def dotted(path: Path_) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word).lower(), list(choices), n=1, cutoff=0.6)
+    """A « did you mean » hint: the closest choice, or one that starts with the word."""
+    word, choices = str(word).lower(), list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    close = close or [c for c in choices if len(word) >= 3 and c.startswith(word)][:1]
     return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
 
 

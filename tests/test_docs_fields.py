@@ -1,0 +1,27 @@
+"""Every catalogue field is documented once, in docs/record-format.md, and the doc is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from registry import catalogue as cat
+from registry.docs_reference import replace_reference
+
+DOC = Path(__file__).parent.parent / "docs" / "record-format.md"
+
+
+@pytest.mark.parametrize("path", [path for path, _ in cat.walk()])
+def test_field_is_documented(path: str) -> None:
+    assert f"| `{path}` |" in DOC.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key", [c.key for c in cat.CRITERIA])
+def test_criterion_is_documented(key: str) -> None:
+    assert f"| `{key}` |" in DOC.read_text(encoding="utf-8")
+
+
+def test_reference_is_up_to_date() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert replace_reference(text) == text, "run: python scripts/gen_docs.py"

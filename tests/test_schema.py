@@ -1,0 +1,47 @@
+"""The published JSON Schema agrees with the validator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from registry.frontmatter import parse
+from registry.schema_json import json_schema
+from registry.validate import check_file, check_paths
+from tests.test_validate import CASES, FIXTURES, INVALID
+
+DATA = Path(__file__).parent.parent / "data" / "algorithms"
+VALIDATOR = Draft202012Validator(json_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+# Rules a JSON Schema cannot express: they need the file itself, several files or arithmetic.
+NOT_IN_SCHEMA = {"sans-entete", "syntaxe-yaml", "id-different", "siren-cle-fausse",
+                 "cle-en-double", "dates-inversees"}
+
+
+def test_schema_is_valid_draft_2020_12() -> None:
+    Draft202012Validator.check_schema(json_schema())
+
+
+def test_schema_accepts_every_valid_record() -> None:
+    results = check_paths([DATA, FIXTURES / "valid"])
+    assert len(results) >= 2
+    for result in results:
+        assert result.ok, result.problems
+        errors = [e.message for e in VALIDATOR.iter_errors(result.meta)]
+        assert errors == [], (result.path, errors)
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - NOT_IN_SCHEMA))
+def test_schema_rejects_bad_fixtures(name: str) -> None:
+    data = parse((INVALID / f"{name}.md").read_text()).data
+    assert not check_file(INVALID / f"{name}.md").ok
+    assert list(VALIDATOR.iter_errors(data)), name
+
+
+def test_schema_command_prints_the_schema(cli) -> None:  # noqa: ANN001
+    result = cli("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == json_schema()

@@ -208,13 +208,21 @@ def _point(month: str, commit: str, summary: dict) -> TrendPoint:
 
 
 def trend(data_dir: Path, cache_dir: Path | None = None, until: date | None = None) -> Trend:
-    """Figures at the end of each month, from the first commit to ``until`` (default today)."""
+    """Figures at the end of each month from the first commit to ``until`` (default: today,
+    or the last commit if later); commits after ``until`` are left out."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         return Trend(False, f"{UNAVAILABLE} : le dossier des fiches {data_dir} n'existe pas")
     try:
         top = Path(_git(data_dir, "rev-parse", "--show-toplevel").decode().strip())
         prefix = _git(data_dir, "rev-parse", "--show-prefix").decode().strip()
+    except GitError as exc:
+        return Trend(False, f"{UNAVAILABLE} : {exc}")
+    try:
+        _git(data_dir, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return Trend(False, f"{UNAVAILABLE} : le dépôt git n'a encore aucun commit")
+    try:
         commits = month_commits(data_dir)
     except GitError as exc:
         return Trend(False, f"{UNAVAILABLE} : {exc}")
@@ -222,7 +230,8 @@ def trend(data_dir: Path, cache_dir: Path | None = None, until: date | None = No
         return Trend(False, f"{UNAVAILABLE} : aucun commit ne concerne le dossier des fiches")
     cache_path = Path(cache_dir) / CACHE_NAME if cache_dir else None
     cache = _load_cache(cache_path)
-    last = max(commits[-1][0], (until or date.today()).strftime("%Y-%m"))
+    last = until.strftime("%Y-%m") if until else max(commits[-1][0],
+                                                     date.today().strftime("%Y-%m"))
     by_month = dict(commits)
     points, memo, computed, current = [], {}, 0, commits[0][1]
     try:

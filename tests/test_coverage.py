@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from recordfactory import with_etats, write_record
 
 from registry import catalogue as cat
 from registry.coverage import (
@@ -28,6 +27,7 @@ from registry.coverage import (
     to_csv,
 )
 from registry.records import load_records
+from tests.recordfactory import with_etats, write_record
 
 N_RECORDS = 120
 ADMINISTRATIONS = ("Caisse nationale des allocations familiales (CNAF)",

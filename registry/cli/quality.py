@@ -1,0 +1,86 @@
+"""Dataset upkeep: `registry sources check`, `registry qualite`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from registry.config import load_settings
+from registry.linkcheck import check_links, dead_links_by_record
+from registry.quality import totals, worklist
+from registry.records import InvalidRecords, load_records
+
+
+def _records(data: Path | None) -> tuple[list, dict]:
+    settings = load_settings({"DATA": str(data)} if data else None)
+    try:
+        return load_records(Path(settings["DATA"])), settings
+    except InvalidRecords as exc:
+        for line in exc.messages:
+            click.echo(line)
+        click.echo("Fiches invalides : corrigez-les d'abord (registry validate).", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def sources() -> None:
+    """Sources des fiches."""
+
+
+@sources.command("check")
+@click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
+@click.option("--max-age", default=7.0, show_default=True,
+              help="Réutiliser les résultats en cache plus récents que N jours.")
+@click.option("--workers", default=8, show_default=True, help="Requêtes simultanées.")
+@click.option("--timeout", default=10.0, show_default=True, help="Délai par requête (s).")
+@click.option("--retries", default=2, show_default=True, help="Nouvelles tentatives.")
+@click.option("--strict", is_flag=True, help="Code de sortie 1 s'il y a des liens morts.")
+def sources_check(data: Path | None, max_age: float, workers: int, timeout: float,
+                  retries: int, strict: bool) -> None:
+    """Vérifier les liens des fiches ; signale les liens morts ou déplacés (fichier:ligne)."""
+    records, settings = _records(data)
+    results = check_links(records, Path(settings["INSTANCE"]), max_age, workers, timeout,
+                          retries)
+    problems = 0
+    for use, status in results:
+        message = status.message()
+        if message:
+            problems += 1
+            click.echo(f"{use.record.path}:{use.line}: {'.'.join(map(str, use.path))} : "
+                       f"{message} — {use.url}")
+    urls = len({use.url for use, _ in results})
+    click.echo(f"{len(results)} liens ({urls} adresses distinctes) vérifiés, "
+               f"{problems} problème(s).", err=True)
+    sys.exit(1 if strict and problems else 0)
+
+
+@click.command()
+@click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--limit", default=20, show_default=True, help="Nombre de fiches listées.")
+def qualite(data: Path | None, as_json: bool, limit: int) -> None:
+    """Les fiches à travailler en priorité, et les totaux par domaine et type d'organisme."""
+    records, settings = _records(data)
+    items = worklist(records, dead_links_by_record(Path(settings["INSTANCE"]), records))
+    by_domain, by_type = totals(items, "domaine"), totals(items, "administration_type")
+    if as_json:
+        click.echo(json.dumps({"fiches": [asdict(q) for q in items[:limit]],
+                               "par_domaine": [asdict(g) for g in by_domain],
+                               "par_type_organisme": [asdict(g) for g in by_type]},
+                              ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Fiches à travailler en priorité ({min(limit, len(items))} sur {len(items)}) :")
+    for q in items[:limit]:
+        click.echo(f"  {q.priorite:5.1f}  {q.id} — {' ; '.join(q.raisons) or 'rien à signaler'}")
+    for title, groups in (("domaine", by_domain), ("type d'organisme", by_type)):
+        click.echo(f"\nPar {title} :")
+        for g in groups:
+            click.echo(f"  {g.libelle:<45} {g.fiches:4d} fiche(s), {g.inconnus_moyens:4.1f} "
+                       f"« inconnu » en moyenne{'  ← aucune fiche' if not g.fiches else ''}")
+
+
+commands = [sources, qualite]

@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.catalogue import DEMANDE_STATUTS
-
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre")
+from registry.text import MONTHS as MONTHS_FR
 
 # Order of the dated steps, with their French label.
 STEPS: dict[str, str] = {

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import math
+from datetime import date
 
-from registry.search import FACETS
+from flask import Blueprint, render_template, request, url_for
+
+from registry import catalogue as cat
+from registry import coverage
+from registry.cada import next_deadline
+from registry.search import FACETS, SORTS
+from registry.store import to_record
 from registry.web.db import get_search, get_store
 from registry.web.errors import NotFound
 
 bp = Blueprint("algorithmes", __name__)
+
+PER_PAGE = (10, 20, 50, 100)
+SORT_LABELS = {"pertinence": "Pertinence", "nom": "Nom (A → Z)",
+               "recent": "Fiches revues récemment"}
+MAX_QUERY = 500  # characters of the query kept (the rest is ignored)
+MAX_VALUES = 20  # values kept per facet
+MAX_VALUE_LENGTH = 200
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -18,18 +32,102 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
         return default
 
 
+def _clean(text: str, limit: int) -> str:
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
+
+
+def read_state() -> dict:
+    """The whole state of the list page, read from (and kept in) the URL."""
+    query = _clean(request.args.get("q", ""), MAX_QUERY)
+    filters: dict[str, list[str]] = {}
+    for name in FACETS:
+        values = [_clean(v, MAX_VALUE_LENGTH) for v in request.args.getlist(name)]
+        values = list(dict.fromkeys(v for v in values if v))[:MAX_VALUES]
+        if values:
+            filters[name] = values
+    tri = request.args.get("tri", "")
+    if tri not in SORTS:
+        tri = "pertinence" if query else "nom"
+    par_page = _int_arg("par_page", 20, 1, 100)
+    if par_page not in PER_PAGE:
+        par_page = 20
+    return {"q": query, "filters": filters, "tri": tri, "par_page": par_page,
+            "page": _int_arg("page", 1, 1, 100_000)}
+
+
+def state_url(state: dict, **changes: object) -> str:
+    """URL of the list page for `state` with some keys changed (page back to 1 unless given)."""
+    merged = {**state, "page": 1, **changes}
+    params: dict[str, object] = dict(merged["filters"])
+    if merged["q"]:
+        params["q"] = merged["q"]
+    if merged["tri"] != ("pertinence" if merged["q"] else "nom"):
+        params["tri"] = merged["tri"]
+    if merged["par_page"] != 20:
+        params["par_page"] = merged["par_page"]
+    if merged["page"] > 1:
+        params["page"] = merged["page"]
+    return url_for("algorithmes.liste", **params)
+
+
+def toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
+    """The filters with `value` of facet `name` added, or removed when present."""
+    values = list(filters.get(name, []))
+    values = [v for v in values if v != value] if value in values else values + [value]
+    out = {k: v for k, v in filters.items() if k != name}
+    if values:
+        out[name] = values
+    return out
+
+
+def facet_label(name: str) -> str:
+    criterion = cat.CRITERIA_BY_KEY.get(name)
+    return criterion.label if criterion else cat.label(name)
+
+
+def value_label(name: str, value: str) -> str:
+    if name in cat.CRITERIA_BY_KEY:
+        return cat.choice_label("transparence.etat", value)
+    return cat.choice_label(name, value)
+
+
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """Pages to link: first, last and two around the current one; None marks a gap."""
+    wanted = sorted({1, pages, *range(max(page - 2, 1), min(page + 2, pages) + 1)})
+    out: list[int | None] = []
+    for number in wanted:
+        if out and number - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(number)
+    return out
+
+
 @bp.get("/algorithmes")
 def liste() -> str:
-    query = request.args.get("q", "")
-    filters = {name: request.args.getlist(name) for name in FACETS if request.args.get(name)}
-    results = get_search().search(query, filters, page=_int_arg("page", 1, 1, 10_000),
-                                  per_page=_int_arg("par_page", 20, 1, 100))
-    return render_template("algorithmes/liste.html", q=query, results=results, filters=filters)
+    state = read_state()
+    results = get_search().search(state["q"], state["filters"], page=state["page"],
+                                  per_page=state["par_page"], sort=state["tri"])
+    pages = max(math.ceil(results.total / state["par_page"]), 1)
+    return render_template(
+        "algorithmes/liste.html", state=state, results=results, pages=pages,
+        page_numbers=page_numbers(min(state["page"], pages), pages),
+        state_url=lambda **changes: state_url(state, **changes), toggled=toggled,
+        facet_label=facet_label, value_label=value_label, sorts=SORT_LABELS,
+        per_page_choices=PER_PAGE,
+        general_facets=[f for f in FACETS if f not in cat.CRITERIA_BY_KEY],
+        criteria_facets=[f for f in FACETS if f in cat.CRITERIA_BY_KEY])
 
 
 @bp.get("/algorithmes/<ident>")
 def fiche(ident: str) -> str:
-    row = get_store().get(ident)
+    row = get_store().get(ident[:200])
     if row is None:
         raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
-    return render_template("algorithmes/fiche.html", row=row, meta=row.meta)
+    record = to_record(row)
+    today = date.today()
+    echeances = [next_deadline(d, today) if isinstance(d, dict) else None
+                 for d in row.meta.get("demandes") or []]
+    etats = [record.etat(c.key) for c in cat.CRITERIA]
+    return render_template("algorithmes/fiche.html", row=row, meta=row.meta,
+                           score=coverage.record_score(record).score, echeances=echeances,
+                           etat_counts={e: etats.count(e) for e in cat.ETATS if e in etats})

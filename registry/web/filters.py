@@ -2,16 +2,85 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import re
+from urllib.parse import urlsplit
+
+import nh3
+from flask import Flask, url_for
+from markupsafe import Markup
 
 from registry import catalogue as cat
 from registry.text import french_date
 
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def nombre_fr(value: object) -> str:
+    """34500000 -> « 34 500 000 » (narrow no-break spaces), 1.5 -> « 1,5 »."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, decimals = f"{value:,.2f}".partition(".")
+        return whole.replace(",", "\u202f") + "," + decimals.rstrip("0")
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
+def safe_url(value: object) -> str:
+    """The URL when it is http(s) or mailto, else an empty string (never javascript:)."""
+    text = str(value or "").strip()
+    return text if urlsplit(text).scheme.lower() in SAFE_SCHEMES else ""
+
+
+def contact_url(value: object) -> str:
+    text = str(value or "").strip()
+    if "@" in text and not text.lower().startswith(("http://", "https://", "mailto:")):
+        return "mailto:" + text
+    return safe_url(text)
+
+
+def host(value: object) -> str:
+    """The host of a URL, without « www. », for short link texts."""
+    netloc = urlsplit(str(value or "")).netloc.lower()
+    return netloc.removeprefix("www.") or str(value or "")
+
+
+def shift_headings(html: str) -> Markup:
+    """Demote the headings of sanitised HTML by one level (h2 -> h3, …, h6 stays h6)."""
+    def demote(match: re.Match) -> str:
+        return f"<{match.group(1)}h{min(int(match.group(2)) + 1, 6)}"
+
+    return Markup(re.sub(r"<(/?)h([1-6])", demote, html or ""))
+
+
+def extrait(html: str) -> Markup:
+    """A search excerpt: text with <mark> only (defence in depth over the search module)."""
+    return Markup(nh3.clean(html or "", tags={"mark"}, attributes={}))
+
+
+def sections() -> list[tuple[str, str, list[cat.Field]]]:
+    """(key, label, fields) for each section of the record page, in catalogue order."""
+    return [(key, text, [f for f in cat.FIELDS if f.section == key])
+            for key, text in cat.SECTIONS.items()]
+
+
+def action_url(endpoint: str, ident: str, endpoints: set[str]) -> str | None:
+    """URL of an action about a record (a form built elsewhere), or None when absent."""
+    if endpoint not in endpoints:
+        return None
+    from flask import current_app
+
+    rule = next(iter(current_app.url_map.iter_rules(endpoint)))
+    args = sorted(rule.arguments)
+    return url_for(endpoint, **({args[0]: ident} if len(args) == 1 else {"id": ident}))
+
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["date_fr"] = french_date
-    app.jinja_env.filters["choice"] = lambda value, path: cat.choice_label(path, value)
-    app.jinja_env.globals.update(catalogue=cat, label=cat.label)
+    app.jinja_env.filters.update(
+        date_fr=french_date, nombre_fr=nombre_fr, safe_url=safe_url, contact_url=contact_url,
+        host=host, shift_headings=shift_headings, extrait=extrait,
+        choice=lambda value, path: cat.choice_label(path, value))
+    app.jinja_env.globals.update(catalogue=cat, label=cat.label, sections=sections,
+                                 action_url=action_url)
 
     @app.context_processor
     def endpoints() -> dict:

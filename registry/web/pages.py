@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
+from registry import coverage
 from registry.web.db import get_store
+from registry.web.overview import get_overview
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def accueil() -> str:
-    store = get_store()
-    return render_template("pages/accueil.html", total=store.count(), recents=store.recent(6))
+    overview = get_overview(get_store())
+    return render_template("pages/accueil.html", overview=overview,
+                           headline=overview.headline)
 
 
 @bp.get("/a-propos")
 def a_propos() -> str:
-    return render_template("pages/a_propos.html")
+    return render_template("pages/a_propos.html", methode=coverage.method(),
+                           forge_url=current_app.config.get("FORGE_URL", ""))

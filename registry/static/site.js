@@ -1,0 +1,13 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // A « Imprimer la fiche » button on record pages (the print stylesheet does the rest).
+  document.querySelectorAll(".emplacement-impression").forEach(function (slot) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "bouton-secondaire";
+    button.textContent = "Imprimer la fiche";
+    button.addEventListener("click", function () { window.print(); });
+    slot.replaceWith(button);
+  });
+})();

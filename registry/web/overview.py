@@ -1,0 +1,109 @@
+"""Figures that need every record (home page, administrations), cached per build generation.
+
+Pages must not scan all the records on each request: the figures below are computed once
+for each build (``Store.build_info()`` generation and date) and kept in memory until the
+next build is published.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from registry import catalogue as cat
+from registry import coverage
+from registry.models import Algorithme
+from registry.records import Record
+from registry.store import AdministrationSummary, Store, to_record
+
+_LOCK = threading.Lock()
+MAX_ADMIN_PAGES = 2000  # bound on the per-administration cache
+
+
+@dataclass
+class Overview:
+    """Everything the home and administrations pages show about the whole registry."""
+
+    total: int
+    headline: dict
+    recents: list[dict]
+    domaines: list[tuple[str, str, int]]  # (value, label, count)
+    administrations: list[AdministrationSummary]
+    scores: dict[str, coverage.Figure]  # administration slug -> pooled transparency score
+    pages: dict[str, dict] = field(default_factory=dict)  # administration slug -> page data
+
+
+def _generation(store: Store) -> str:
+    info = store.build_info()
+    return f"{info.get('generation', '')}|{info.get('built_at', '')}"
+
+
+def _compute(store: Store) -> Overview:
+    rows = store.all()
+    records = [to_record(row) for row in rows]
+    by_admin: dict[str, list[Record]] = {}
+    domaines: dict[str, int] = {}
+    for row, record in zip(rows, records, strict=True):
+        by_admin.setdefault(row.administration_slug, []).append(record)
+        domaines[row.domaine] = domaines.get(row.domaine, 0) + 1
+    recents = sorted(rows, key=lambda r: (r.derniere_modification or "", r.nom), reverse=True)[:6]
+    return Overview(
+        total=len(rows),
+        headline=coverage.headline(records),
+        recents=[{"id": r.id, "nom": r.nom, "administration": r.administration,
+                  "derniere_modification": r.derniere_modification} for r in recents],
+        domaines=[(key, text, domaines[key]) for key, text in cat.DOMAINES.items()
+                  if key in domaines],
+        administrations=store.administrations(),
+        scores={slug: _pooled(recs) for slug, recs in by_admin.items()},
+    )
+
+
+def _summary(row: Algorithme) -> dict:
+    return {"id": row.id, "nom": row.nom, "domaine": row.domaine, "statut": row.statut,
+            "resume": row.meta.get("resume", "")}
+
+
+def _pooled(records: list[Record]) -> coverage.Figure:
+    scores = [coverage.record_score(r).score for r in records]
+    return coverage.Figure(sum(s.n for s in scores), sum(s.N for s in scores))
+
+
+def _cached(store: Store, name: str, compute: Callable[[], object]) -> object:
+    cache = current_app.extensions.setdefault("registry_overview", {})
+    key = _generation(store)
+    if cache.get("key") != key:
+        with _LOCK:
+            if cache.get("key") != key:
+                cache.clear()
+                cache["key"] = key
+    if name not in cache:
+        with _LOCK:
+            if name not in cache:
+                cache[name] = compute()
+    return cache[name]
+
+
+def get_overview(store: Store) -> Overview:
+    return _cached(store, "overview", lambda: _compute(store))  # type: ignore[return-value]
+
+
+def administration_page(store: Store, slug: str) -> dict | None:
+    """Rows and transparency figures of one administration (None when unknown)."""
+    overview = get_overview(store)
+    if slug in overview.pages:
+        return overview.pages[slug]
+    rows = store.by_administration(slug)
+    if not rows:
+        return None
+    records = [to_record(row) for row in rows]
+    page = {"nom": rows[0].administration, "type": rows[0].administration_type,
+            "rows": [_summary(row) for row in rows],
+            "criteres": coverage.criteria_coverage(records), "score": _pooled(records),
+            "scores": {s.id: s for s in coverage.record_scores(records)}}
+    if len(overview.pages) < MAX_ADMIN_PAGES:
+        overview.pages[slug] = page
+    return page

@@ -102,7 +102,7 @@ def trend_lines(points: list[TrendPoint], ident: str = "tendance") -> str:
     """One line per criterion: share of records where it is published, month by month."""
     left, plot_w, plot_h, top = 50, 640, 260, 20
     criteria = list(cat.CRITERIA)
-    legend_rows = (len(criteria) + 2) // 3
+    legend_rows = (len(criteria) + 1) // 2
     width, height = left + plot_w + 30, top + plot_h + 40 + legend_rows * 20 + 10
     values = [p.tous[c.key].valeur or 0.0 for p in points for c in criteria]
     y_max = _nice_max(max(values, default=0.0))
@@ -140,7 +140,7 @@ def trend_lines(points: list[TrendPoint], ident: str = "tendance") -> str:
         body.append("</g>")
     legend = [(LINE_COLOURS[k % len(LINE_COLOURS)], LINE_DASHES[k % len(LINE_DASHES)], c.label)
               for k, c in enumerate(criteria)]
-    body += _legend(legend, 10, top + plot_h + 48, 235, 3)
+    body += _legend(legend, 10, top + plot_h + 48, 340, 2)
     first, last = (points[0].libelle, points[-1].libelle) if points else ("", "")
     desc = (f"Évolution mensuelle, de {first} à {last}, de la part des fiches où chaque "
             f"critère est publié (échelle de 0 à {y_max} %). Le tableau qui suit donne les "

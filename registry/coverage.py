@@ -208,36 +208,26 @@ def _pooled_score(records: list[Record]) -> Figure:
 
 
 def breakdown(records: list[Record], name: str) -> list[Group]:
-    """Groups of records by one of ``BREAKDOWNS`` (catalogue order, names alphabetically)."""
+    """Groups of records by one of ``BREAKDOWNS``: enumerations in catalogue order;
+    administrations alphabetically, grouped by the slug of their name (as the build does,
+    so a group's slug is the one of its administration page)."""
     key, _ = BREAKDOWNS[name]
     buckets: dict[str, list[Record]] = {}
+    labels: dict[str, str] = {}
     for r in records:
-        buckets.setdefault(str(r.get(key) or "inconnu"), []).append(r)
+        value = str(r.get(key) or "inconnu")
+        group = slugify(value) if name == "administration" else value
+        buckets.setdefault(group, []).append(r)
+        labels.setdefault(group, value if name == "administration"
+                          else cat.choice_label(key, value))
     if name == "administration":
-        values = sorted(buckets, key=fold)
-        labels = {v: v for v in values}
-        slugs = _unique_slugs(values)
+        groups = sorted(buckets, key=lambda g: (fold(labels[g]), g))
     else:
         order = list(cat.CHOICE_LABELS.get(key, {}))
-        values = sorted(buckets, key=lambda v: (v not in order, order.index(v)
-                                                if v in order else 0, v))
-        labels = {v: cat.choice_label(key, v) for v in values}
-        slugs = {v: v for v in values}
-    return [Group(slugs[v], labels[v], buckets[v], criteria_coverage(buckets[v]),
-                  _pooled_score(buckets[v])) for v in values]
-
-
-def _unique_slugs(values: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for v in values:
-        base = slug = slugify(v)
-        i = 2
-        while slug in used:
-            slug, i = f"{base}-{i}", i + 1
-        used.add(slug)
-        out[v] = slug
-    return out
+        groups = sorted(buckets, key=lambda g: (g not in order,
+                                                order.index(g) if g in order else 0, g))
+    return [Group(g, labels[g], buckets[g], criteria_coverage(buckets[g]),
+                  _pooled_score(buckets[g])) for g in groups]
 
 
 @dataclass
@@ -328,7 +318,10 @@ def csv_rows(cov: Coverage, table: str = "criteres") -> list[dict]:
 
 
 def to_csv(cov: Coverage, table: str = "criteres") -> str:
-    rows = csv_rows(cov, table)
+    return rows_to_csv(csv_rows(cov, table))
+
+
+def rows_to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")

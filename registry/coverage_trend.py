@@ -247,3 +247,16 @@ def trend(data_dir: Path, cache_dir: Path | None = None, until: date | None = No
     if computed:
         _save_cache(cache_path, cache)
     return Trend(True, "", points, computed)
+
+
+def csv_rows(result: Trend) -> list[dict]:
+    """One row per month: records, then n, N and percentage of each criterion (« tous »)."""
+    rows = []
+    for p in result.points:
+        row: dict = {"mois": p.mois, "commit": p.commit, "fiches": p.total}
+        for c in cat.CRITERIA:
+            f = p.tous[c.key]
+            row.update({f"{c.key}_n": f.n, f"{c.key}_N": f.N,
+                        f"{c.key}_pourcentage": f.pourcentage})
+        rows.append(row)
+    return rows

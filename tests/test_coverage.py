@@ -297,3 +297,12 @@ def test_cli_json_and_csv_are_exclusive(cli, dataset: Path) -> None:  # noqa: AN
     result = cli("coverage", "--json", "--csv", "--data", str(dataset))
     assert result.exit_code == 2
     assert "pas les deux" in result.output
+
+
+def test_administrations_spelled_alike_share_one_group(tmp_path: Path) -> None:
+    write_record(tmp_path, "a", administration={"nom": "Pôle emploi", "type": "etat"})
+    write_record(tmp_path, "b", administration={"nom": "Pole Emploi", "type": "etat"})
+    write_record(tmp_path, "c", administration={"nom": "Ville de Paris", "type": "collectivite"})
+    groups = breakdown(load_records(tmp_path), "administration")
+    assert [(g.slug, g.libelle, g.total) for g in groups] == [
+        ("pole-emploi", "Pôle emploi", 2), ("ville-de-paris", "Ville de Paris", 1)]

@@ -10,8 +10,8 @@ import click
 
 from registry import catalogue as cat
 from registry.config import load_settings
-from registry.coverage import CSV_TABLES, Coverage, compute, to_csv
-from registry.coverage_trend import Trend, trend
+from registry.coverage import CSV_TABLES, Coverage, compute, rows_to_csv, to_csv
+from registry.coverage_trend import Trend, csv_rows, trend
 from registry.records import InvalidRecords, load_records
 
 WORST = 10  # least transparent records listed in the text output
@@ -55,8 +55,8 @@ def trend_lines(result: Trend) -> list[str]:
 @click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (celle de l'API).")
 @click.option("--csv", "as_csv", is_flag=True, help="Sortie CSV (voir --table).")
-@click.option("--table", type=click.Choice(CSV_TABLES), default="criteres", show_default=True,
-              help="Tableau écrit par --csv.")
+@click.option("--table", type=click.Choice((*CSV_TABLES, "tendance")), default="criteres",
+              show_default=True, help="Tableau écrit par --csv.")
 @click.option("--tendance", is_flag=True,
               help="Ajouter l'évolution mensuelle tirée de l'historique git des fiches.")
 def coverage(data: Path | None, as_json: bool, as_csv: bool, table: str,
@@ -78,8 +78,14 @@ def coverage(data: Path | None, as_json: bool, as_csv: bool, table: str,
                    "calculer la couverture.", err=True)
         sys.exit(1)
     cov = compute(records)
-    history = trend(folder, Path(settings["INSTANCE"]) / "cache") if tendance else None
-    if as_csv:
+    wants_trend = tendance or (as_csv and table == "tendance")
+    history = trend(folder, Path(settings["INSTANCE"]) / "cache") if wants_trend else None
+    if as_csv and table == "tendance":
+        if not history.available:
+            click.echo(f"Évolution : {history.reason}.", err=True)
+            sys.exit(1)
+        click.echo(rows_to_csv(csv_rows(history)), nl=False)
+    elif as_csv:
         click.echo(to_csv(cov, table), nl=False)
     elif as_json:
         out = cov.as_dict()

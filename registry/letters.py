@@ -109,7 +109,13 @@ MISSING_ETATS = ("non_publie", "inconnu", "refuse")
 
 
 class LetterError(ValueError):
-    """The letter cannot be produced; the message (French) says why and what to do."""
+    """The letter cannot be produced; the message (French) says why and what to do.
+
+    ``field`` names the input at fault (the web form shows the message next to it)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def requestable_criteria() -> tuple[cat.Criterion, ...]:
@@ -212,27 +218,31 @@ def _check(request: LetterRequest, meta: dict) -> tuple[list[str], list[str]]:
     """Validate the request; return (document keys, warnings)."""
     if request.kind not in LETTER_TYPES:
         raise LetterError(f"type de lettre « {request.kind} » inconnu : choisir parmi "
-                          + ", ".join(LETTER_TYPES))
+                          + ", ".join(LETTER_TYPES), "kind")
     if not request.requester.nom.strip():
-        raise LetterError("indiquez le nom du demandeur (personne ou association)")
+        raise LetterError("indiquez le nom du demandeur (personne ou association)", "nom")
     allowed = [c.key for c in requestable_criteria()]
     docs = default_documents(meta) if request.documents is None else list(request.documents)
     unknown = [d for d in docs if d not in allowed]
     if unknown:
         raise LetterError(f"document(s) inconnu(s) : {', '.join(unknown)} ; choisir parmi "
-                          + ", ".join(allowed))
+                          + ", ".join(allowed), "documents")
     if request.kind != "explication" and not docs:
-        raise LetterError("aucun document à demander : choisissez au moins un document")
+        raise LetterError("aucun document à demander : choisissez au moins un document",
+                          "documents")
     warnings: list[str] = []
     if request.kind in ("relance", "saisine"):
         if request.date_demande is None:
-            raise LetterError("indiquez la date d'envoi de la demande initiale")
+            raise LetterError("indiquez la date d'envoi de la demande initiale", "date_demande")
+        if request.reception and request.reception < request.date_demande:
+            raise LetterError("la date de réception précède la date d'envoi de la demande",
+                              "reception")
         if request.refus_expres is None and request.letter_date < _refusal(request):
             if request.kind == "saisine":
                 raise LetterError(
                     "saisine prématurée : sans refus exprès, la CADA ne peut être saisie "
                     f"qu'à partir du {date_fr(_refusal(request))} (un mois après la "
-                    "réception de la demande)")
+                    "réception de la demande)", "date_demande")
             warnings.append("le délai d'un mois laissé à l'administration n'est pas encore "
                             f"écoulé (refus implicite le {date_fr(_refusal(request))})")
     return [d for d in allowed if d in docs], warnings
@@ -247,7 +257,8 @@ def _deadlines(request: LetterRequest) -> Deadlines:
     try:
         return compute_deadlines(reception, request.refus_expres)
     except DateError as err:
-        raise LetterError(str(err)) from err
+        raise LetterError(str(err), "refus_expres" if "refus" in str(err) else "reception"
+                          ) from err
 
 
 def build_context(record: object, request: LetterRequest) -> dict:

@@ -12,7 +12,8 @@ from registry.config import PROJECT_ROOT, load_settings
 from registry.web import db, errors, security
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
-BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality")
+BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
+                              "cada")
 
 csrf = CSRFProtect()
 

@@ -1,0 +1,236 @@
+"""Access requests from a record page: form, preview, printable HTML, text, PDF and .ics.
+
+The requester's personal data is never stored nor logged: the form is POSTed, the outputs
+are rendered in the response, and every download re-POSTs the same form (with its CSRF
+token) instead of putting personal data in a URL. Responses are marked ``no-store``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from registry import catalogue as cat
+from registry.cada import EXPLANATIONS, date_fr
+from registry.letters import (
+    LETTER_TYPES,
+    LetterError,
+    LetterRequest,
+    Requester,
+    default_documents,
+    madada_url,
+    render_html_document,
+    render_ics,
+    render_letter,
+    render_pdf,
+    requestable_criteria,
+)
+from registry.records import Record
+from registry.store import to_record
+from registry.validate import EMAIL_RE
+from registry.web.db import get_store
+from registry.web.errors import NotFound
+
+bp = Blueprint("cada", __name__)
+
+
+class FrenchDateField(DateField):
+    """A date field (AAAA-MM-JJ, as sent by <input type="date">) with a French message."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Date invalide : utilisez le format AAAA-MM-JJ "
+                             "(ex. 2026-03-10).") from None
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        allowed = set(self.choices or {})
+        unknown = [v for v in self.data or [] if v not in allowed]
+        if unknown:
+            raise ValidationError("Document inconnu : " + ", ".join(unknown[:5]))
+
+
+class DemandeForm(FlaskForm):
+    class Meta:
+        locales = ("fr",)
+
+        def get_translations(self, form: FlaskForm):  # noqa: ANN201
+            return DefaultMeta.get_translations(self, form)  # wtforms' own French messages
+
+    kind = RadioField("Type de lettre", choices=dict(LETTER_TYPES), default="demande",
+                      validators=[DataRequired("Choisissez le type de lettre.")])
+    nom = StringField("Nom et prénom, ou nom de l'association", validators=[
+        DataRequired("Indiquez votre nom ou celui de l'association."),
+        Length(max=200, message="200 caractères au plus.")])
+    qualite = StringField("Qualité (facultatif)", validators=[
+        Optional(), Length(max=200, message="200 caractères au plus.")],
+        description="Par exemple « présidente de l'association », ou pour une association : "
+                    "forme juridique, siège et nom du représentant.")
+    adresse = TextAreaField("Adresse postale (facultatif)", validators=[
+        Optional(), Length(max=500, message="500 caractères au plus.")])
+    email = EmailField("Courriel pour la réponse (facultatif)", validators=[
+        Optional(), Length(max=200, message="200 caractères au plus."),
+        Regexp(EMAIL_RE, message="Adresse de courriel invalide (ex. nom@exemple.fr).")])
+    documents = CheckboxesField("Documents demandés")
+    date_lettre = FrenchDateField("Date de la lettre", validators=[
+        DataRequired("Indiquez la date de la lettre (AAAA-MM-JJ).")])
+    date_demande = FrenchDateField("Date d'envoi de la demande initiale", validators=[Optional()],
+                                   description="Pour une relance ou une saisine de la CADA.")
+    reception = FrenchDateField("Date de réception par l'administration (si connue)",
+                                validators=[Optional()],
+                                description="Accusé de réception ou avis de réception du "
+                                            "recommandé ; à défaut, la date d'envoi est "
+                                            "retenue.")
+    refus_expres = FrenchDateField("Date du refus écrit (s'il y en a un)",
+                                   validators=[Optional()])
+    decision_reference = StringField("Référence de la décision vous concernant", validators=[
+        Optional(), Length(max=200, message="200 caractères au plus.")],
+        description="Pour une demande d'explication individuelle.")
+    decision_date = FrenchDateField("Date de cette décision", validators=[Optional()])
+
+    DATE_FIELDS = ("date_lettre", "date_demande", "reception", "refus_expres", "decision_date")
+
+
+def _record(ident: str) -> Record:
+    row = get_store().get(ident)
+    if row is None:
+        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+    return to_record(row)
+
+
+def _form(record: Record) -> DemandeForm:
+    form = DemandeForm()
+    form.documents.choices = {c.key: c.label for c in requestable_criteria()}
+    if request.method == "GET":
+        form.documents.data = default_documents(record)
+        form.date_lettre.data = date.today()
+        if request.args.get("type") in LETTER_TYPES:
+            form.kind.data = request.args["type"]
+    return form
+
+
+def _letter_request(form: DemandeForm) -> LetterRequest:
+    return LetterRequest(
+        form.kind.data, Requester(form.nom.data or "", form.qualite.data or "",
+                                  form.adresse.data or "", form.email.data or ""),
+        documents=list(form.documents.data or []), letter_date=form.date_lettre.data,
+        date_demande=form.date_demande.data, reception=form.reception.data,
+        refus_expres=form.refus_expres.data,
+        decision_reference=form.decision_reference.data or "",
+        decision_date=form.decision_date.data)
+
+
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(template: str, status: int = 200, **context: object) -> Response:
+    response = Response(render_template(template, **context), status=status,
+                        mimetype="text/html")
+    return _private(response)
+
+
+def _show_form(record: Record, form: DemandeForm, status: int = 200) -> Response:
+    etats = {c.key: record.etat(c.key) for c in requestable_criteria()}
+    return _page("cada/formulaire.html", status, record=record, meta=record.meta, form=form,
+                 etats=etats, criteria=cat.CRITERIA_BY_KEY)
+
+
+def _letter_or_form(ident: str):  # noqa: ANN202
+    """(record, form, letter) when the POSTed form is valid, else the form page to return."""
+    record = _record(ident)
+    form = _form(record)
+    if not form.validate_on_submit():
+        return record, form, None
+    try:
+        return record, form, render_letter(record, _letter_request(form))
+    except LetterError as err:
+        field = getattr(form, err.field, None) if err.field != "kind" else form.kind
+        target = field if field is not None else form.nom
+        target.errors = [*target.errors, str(err)[:1].upper() + str(err)[1:] + "."]
+        return record, form, None
+
+
+@bp.route("/algorithmes/<ident>/demande", methods=["GET", "POST"])
+def formulaire(ident: str) -> Response:
+    """The form; once valid, the preview with every output."""
+    if request.method == "GET" or request.form.get("modifier"):
+        record = _record(ident)
+        return _show_form(record, _form(record))
+    record, form, letter = _letter_or_form(ident)
+    if letter is None:
+        return _show_form(record, form, 422)
+    deadlines = [(label, when, EXPLANATIONS[key]) for key, label, when
+                 in letter.deadlines.steps() if when]
+    return _page("cada/apercu.html", record=record, meta=record.meta, form=form, letter=letter,
+                 deadlines=deadlines, madada=madada_url(record, letter),
+                 mailto=_mailto(record, letter), date_fr=date_fr)
+
+
+def _mailto(record: Record, letter: object) -> str:
+    contact = str(record.meta.get("contact_prada") or "")
+    if "@" not in contact or contact.startswith("http"):
+        return ""
+    from urllib.parse import quote
+
+    return f"mailto:{contact}?subject={quote(letter.subject)}"
+
+
+def _download(ident: str, render) -> Response:  # noqa: ANN001
+    record, form, letter = _letter_or_form(ident)
+    if letter is None:
+        return _show_form(record, form, 422)
+    return _private(render(letter))
+
+
+@bp.post("/algorithmes/<ident>/demande/imprimable")
+def imprimable(ident: str) -> Response:
+    """The letter alone, as a printable HTML page."""
+    return _download(ident, lambda letter: Response(render_html_document(
+        letter, url_for("static", filename="cada.css")), mimetype="text/html"))
+
+
+@bp.post("/algorithmes/<ident>/demande/texte")
+def texte(ident: str) -> Response:
+    """The letter as plain text (to paste in an e-mail)."""
+    return _download(ident, lambda letter: Response(
+        letter.text, mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="{letter.kind}-{ident}.txt"'}))
+
+
+@bp.post("/algorithmes/<ident>/demande/pdf")
+def pdf(ident: str) -> Response:
+    """The letter as a PDF file."""
+    return _download(ident, lambda letter: Response(
+        render_pdf(letter), mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{letter.kind}-{ident}.pdf"'}))
+
+
+@bp.post("/algorithmes/<ident>/demande/ics")
+def ics(ident: str) -> Response:
+    """The deadlines as an iCalendar file with reminders."""
+    return _download(ident, lambda letter: Response(
+        render_ics(letter.deadlines, letter.algorithm, letter.record_id),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="echeances-{ident}.ics"'}))

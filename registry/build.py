@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import html
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -17,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import nh3
+from sqlalchemy import insert
 from sqlmodel import Session, delete, select
 
-from registry import search
+from registry import catalogue, frontmatter, rendering, search, search_query, validate
 from registry.catalogue import SCHEMA_VERSION
 from registry.database import create_tables, get_engine
 from registry.history import last_modified
@@ -27,11 +30,24 @@ from registry.models import Algorithme, BuildInfo
 from registry.records import InvalidRecords, Record, from_checked
 from registry.rendering import render_markdown
 from registry.text import slugify
-from registry.validate import check_paths, format_problems
+from registry.validate import check_file, format_problems, record_files
 
-# Bump when the way rows are derived from records changes: forces a full rebuild.
-BUILD_FORMAT = f"{SCHEMA_VERSION}.1"
 
+def _code_digest() -> str:
+    """Digest of the code that turns a file into rows and index documents."""
+    digest = hashlib.sha256()
+    for module in (catalogue, frontmatter, validate, rendering, search, search_query):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# Changes whenever the way rows are derived from records changes: forces a full rebuild,
+# and lets incremental builds trust that an unchanged file is still valid.
+BUILD_FORMAT = f"{SCHEMA_VERSION}.2-{_code_digest()}"
+BATCH = 500
+
+EXPORTS = "exports"
 Progress = Callable[[str, int, int], None]
 
 
@@ -76,22 +92,32 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def to_row(record: Record, digest: str, dates: dict[str, tuple[str, str]]) -> Algorithme:
+def plain(html_text: str) -> str:
+    """Text of sanitised HTML, entities decoded (for the index and its excerpts)."""
+    return html.unescape(nh3.clean(html_text, tags=set()))
+
+
+def row_values(record: Record, digest: str, html_text: str,
+               date: tuple[str | None, str | None]) -> dict:
     admin = record.meta.get("administration") or {}
-    modified, commit = dates.get(record.id, (None, None))
-    return Algorithme(
+    return dict(
         id=record.id, nom=record.meta["nom"], administration=admin.get("nom", ""),
         administration_slug=slugify(admin.get("nom", "")),
         administration_type=admin.get("type", ""),
         domaine=record.meta["domaine"], statut=record.meta["statut"],
         type_technique=record.meta["type_technique"], meta=record.meta, corps_md=record.body,
-        corps_html=render_markdown(record.body), content_hash=digest,
-        derniere_modification=modified, dernier_commit=commit,
+        corps_html=html_text, content_hash=digest,
+        derniere_modification=date[0], dernier_commit=date[1],
     )
 
 
-def load_valid(data: Path) -> list[Record]:
-    results = check_paths([data])
+def check_records(paths: list[Path], progress: Progress | None = None) -> list[Record]:
+    """Validate the given files; raises InvalidRecords with the validator's messages."""
+    results = []
+    for i, path in enumerate(paths, 1):
+        results.append(check_file(path))
+        if progress and (i % 200 == 0 or i == len(paths)):
+            progress("validation", i, len(paths))
     bad = [r for r in results if not r.ok]
     if bad:
         raise InvalidRecords([m for m in format_problems(bad) if ": attention : " not in m])
@@ -100,78 +126,118 @@ def load_valid(data: Path) -> list[Record]:
 
 def build(settings: dict, full: bool = False, progress: Progress | None = None,
           lock_wait: float = 60.0) -> BuildReport:
-    """Validate every record and update database and index; raises InvalidRecords or BuildBusy."""
+    """Validate the records and update database and index; raises InvalidRecords or BuildBusy.
+
+    Incremental unless `full`: only files whose content hash changed are validated,
+    rendered, re-inserted and re-indexed (an unchanged file was valid when it was built
+    by the same code, see BUILD_FORMAT)."""
     started = time.monotonic()
     data, instance = Path(settings["DATA"]), Path(settings["INSTANCE"])
     if not data.is_dir():
         raise InvalidRecords([f"{data}:1: dossier des fiches introuvable"])
     with build_lock(instance, wait=lock_wait):
-        records = load_valid(data)
-        report = _apply(settings, records, full, progress)
+        report = _apply(settings, data, instance, full, progress)
+        if report.full or report.added or report.changed or report.removed \
+                or not (instance / EXPORTS).is_dir():
+            write_exports(settings)
     report.seconds = time.monotonic() - started
     return report
 
 
-def _apply(settings: dict, records: list[Record], full: bool,
+def write_exports(settings: dict) -> None:
+    """Regenerate the open-data exports from the database (each file replaced atomically)."""
+    from registry.exports import write_all
+    from registry.store import to_record
+
+    with Session(get_engine(settings)) as session:
+        rows = session.exec(select(Algorithme)).all()
+        write_all([to_record(row) for row in rows], Path(settings["INSTANCE"]) / EXPORTS,
+                  str(settings.get("SITE_URL", "")))
+
+
+def _apply(settings: dict, data: Path, instance: Path, full: bool,
            progress: Progress | None) -> BuildReport:
     engine = get_engine(settings)
     create_tables(engine)
-    digests = {r.id: content_hash(r.path) for r in records if r.path}
-    dates = last_modified(Path(settings["DATA"]))
+    files = {p.stem: p for p in record_files([data])}
+    digests = {ident: content_hash(p) for ident, p in files.items()}
     with Session(engine) as session:
         known = dict(session.exec(select(Algorithme.id, Algorithme.content_hash)).all())
-        known_dates = dict(session.exec(select(Algorithme.id,
-                                               Algorithme.derniere_modification)).all())
-        full = full or _stored_format(session) != BUILD_FORMAT or not search.index_exists(
-            Path(settings["INSTANCE"]))
-        ids = set(digests)
-        report = BuildReport(total=len(records), full=full)
-        report.added = sorted(ids - set(known))
-        report.removed = sorted(set(known) - ids)
-        report.changed = sorted(i for i in ids & set(known) if known[i] != digests[i])
-        touched = set(report.added) | set(report.changed)
-        upserts = [r for r in records if full or r.id in touched]
-        staged = search.stage_index(Path(settings["INSTANCE"]), upserts, report.removed,
-                                    full=full, progress=progress)
-        if full:
-            session.exec(delete(Algorithme))
-        else:
-            for ident in report.removed + report.changed:
-                session.exec(delete(Algorithme).where(Algorithme.id == ident))
-        for i, record in enumerate(upserts, 1):
-            session.add(to_row(record, digests[record.id], dates))
-            if progress and (i % 500 == 0 or i == len(upserts)):
-                progress("base", i, len(upserts))
-        _refresh_dates(session, dates, known_dates, touched if not full else ids)
-        _write_info(session, len(records))
-        session.commit()
-    search.publish_index(Path(settings["INSTANCE"]), staged)
+        full = full or _info(session, "format") != BUILD_FORMAT \
+            or _info(session, "index") != search.current_name(instance)
+        report = BuildReport(total=len(files), full=full)
+        report.added = sorted(set(files) - set(known))
+        report.removed = sorted(set(known) - set(files))
+        report.changed = sorted(i for i in set(files) & set(known) if known[i] != digests[i])
+        touched = set(files) if full else set(report.added) | set(report.changed)
+        records = check_records([files[i] for i in sorted(touched)], progress)
+        htmls = {r.id: render_markdown(r.body) for r in records}
+        dates = last_modified(data)
+        entries = [search.Entry(r, plain(htmls[r.id]), dates.get(r.id, ("", ""))[0] or "")
+                   for r in records]
+        redated = [] if full else _redated(session, dates, touched)
+        entries += [search.Entry(Record(row.id, row.meta, row.corps_md), plain(row.corps_html),
+                                 row.derniere_modification or "") for row in redated]
+        staged = search.stage_index(instance, entries, report.removed, full=full,
+                                    progress=progress)
+        try:
+            _write_rows(session, records, htmls, digests, dates, report)
+            _write_info(session, len(files), staged.name)
+            session.commit()
+        except BaseException:
+            search.discard_index(staged)
+            raise
+    search.publish_index(instance, staged)
     return report
 
 
-def _refresh_dates(session: Session, dates: dict, known_dates: dict, skip: set[str]) -> None:
-    """A commit can change a record's git date without changing its content."""
-    for ident, old in known_dates.items():
+def _write_rows(session: Session, records: list[Record], htmls: dict[str, str],
+                digests: dict[str, str], dates: dict, report: BuildReport) -> None:
+    values = [row_values(r, digests[r.id], htmls[r.id], dates.get(r.id, (None, None)))
+              for r in records]
+    if report.full:
+        session.exec(delete(Algorithme))
+        fresh = values
+    else:
+        if report.removed:
+            session.exec(delete(Algorithme).where(Algorithme.id.in_(report.removed)))
+        changed = set(report.changed)
+        for row in values:
+            if row["id"] in changed:
+                session.merge(Algorithme(**row))  # an UPDATE: the row keeps its identity
+        fresh = [row for row in values if row["id"] not in changed]
+    connection = session.connection()
+    for start in range(0, len(fresh), BATCH):
+        connection.execute(insert(Algorithme.__table__), fresh[start:start + BATCH])
+
+
+def _redated(session: Session, dates: dict, touched: set[str]) -> list[Algorithme]:
+    """Unchanged rows whose last commit changed (a move, a merge): new dates, same content."""
+    known = session.exec(select(Algorithme.id, Algorithme.derniere_modification)).all()
+    rows = []
+    for ident, old in known:
         new = dates.get(ident, (None, None))
-        if ident not in skip and new[0] != old:
+        if ident not in touched and new[0] != old:
             row = session.get(Algorithme, ident)
-            if row is not None:
-                row.derniere_modification, row.dernier_commit = new
-                session.add(row)
+            row.derniere_modification, row.dernier_commit = new
+            session.add(row)
+            rows.append(row)
+    return rows
 
 
-def _stored_format(session: Session) -> str | None:
-    row = session.get(BuildInfo, "format")
+def _info(session: Session, key: str) -> str | None:
+    row = session.get(BuildInfo, key)
     return row.value if row else None
 
 
-def _write_info(session: Session, total: int) -> None:
+def _write_info(session: Session, total: int, index_name: str) -> None:
     generation = session.get(BuildInfo, "generation")
     values = {
         "format": BUILD_FORMAT,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "total": str(total),
         "generation": str(int(generation.value) + 1 if generation else 1),
+        "index": index_name,
         "pid": str(os.getpid()),
     }
     for key, value in values.items():

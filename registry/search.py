@@ -1,128 +1,174 @@
 """Full-text search: the only module that imports Whoosh.
 
 Narrow interface:
-- build side: ``stage_index(instance, upserts, deletions, full)`` writes a new index
+- build side: ``stage_index(instance, entries, deletions, full)`` writes a new index
   folder, ``publish_index(instance, staged)`` switches to it atomically;
-- read side: ``SearchIndex(instance)`` is opened once per process and reopens itself
-  when a new build is published; ``SearchIndex.search(query, filters, page, per_page,
-  sort)`` returns ``Results`` (total, hits with highlighted excerpts, facet counts,
-  spelling suggestion, message for a query that could not be understood).
+- read side: ``SearchIndex(instance)`` is opened once per process, keeps a pool of
+  searchers and follows new builds; ``SearchIndex.search(query, filters, page,
+  per_page, sort)`` returns ``Results`` (total, hits with highlighted excerpts, facet
+  counts, spelling suggestion, French message when the query had to be adapted).
+
+Text is analysed the French way: words keep their inner apostrophes, elisions
+(l', d', qu'…) are removed, accents folded, stop words dropped, then stemmed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.analysis import (
     CharsetFilter,
+    Filter,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
 )
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
+from whoosh.lang import stopwords_for_language
 from whoosh.query import And, Every, Or, Term
+from whoosh.sorting import FieldFacet, MultiFacet
 from whoosh.support.charset import accent_map
 
 from registry import catalogue as cat
 from registry.records import Record
-from registry.rendering import plain_text
+from registry.search_query import Compiler, Suggester, synonym_table
+from registry.text import fold
 
 POINTER = "index.current"
 FACETS: tuple[str, ...] = ("administration", "domaine", "statut", "type_technique") + tuple(
     c.key for c in cat.CRITERIA)
 SORTS = ("pertinence", "nom", "recent")
+# Query-time boosts: nom > mots-clés/résumé > administration > corps.
+FIELD_BOOSTS = {"nom": 6.0, "mots_cles": 3.0, "resume": 3.0, "administration": 2.0, "corps": 1.0}
+SPELLING_FIELD = "mots"
+ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'")
+STOPWORDS = frozenset(fold(w) for w in stopwords_for_language("fr"))
+
+
+class ElisionFilter(Filter):
+    """Removes French elided articles and pronouns: « l'algorithme » → « algorithme »."""
+
+    def __call__(self, tokens):  # noqa: ANN001, ANN204
+        for t in tokens:
+            text = t.text.replace("’", "'")
+            match = ELISION.match(text)
+            if match:
+                text = text[match.end():]
+                if getattr(t, "chars", False):
+                    t.startchar += match.end()
+            t.text = text
+            yield t
+
+
+def plain_analyzer():  # noqa: ANN201
+    """Words as typed, lowercase, without elisions, accents or stop words (no stemming)."""
+    return (RegexTokenizer(r"\w+(?:['’]\w+)*") | LowercaseFilter() | ElisionFilter()
+            | CharsetFilter(accent_map) | StopFilter(stoplist=STOPWORDS, minsize=2))
 
 
 def french_analyzer():  # noqa: ANN201
-    return (RegexTokenizer(r"\w+") | LowercaseFilter() | StopFilter(lang="fr")
-            | CharsetFilter(accent_map) | StemFilter(lang="fr", cachesize=-1))
+    return plain_analyzer() | StemFilter(lang="fr", cachesize=-1)
 
 
 def make_schema() -> Schema:
     ana = french_analyzer()
-    facet_fields = {f"f_{name}": ID(stored=True) for name in FACETS}
+    facet_fields = {f"f_{name}": ID() for name in FACETS}
     return Schema(
         id=ID(stored=True, unique=True),
-        nom=TEXT(analyzer=ana, field_boost=4.0, stored=True),
-        resume=TEXT(analyzer=ana, field_boost=2.0, stored=True),
-        administration=TEXT(analyzer=ana, field_boost=1.5, stored=True),
-        mots_cles=KEYWORD(lowercase=True, commas=True, field_boost=2.0),
-        corps=TEXT(analyzer=ana),
+        nom=TEXT(analyzer=ana, stored=True),
+        resume=TEXT(analyzer=ana, stored=True),
+        administration=TEXT(analyzer=ana),
+        mots_cles=TEXT(analyzer=ana),
+        corps=TEXT(analyzer=ana, stored=True),
+        mots=TEXT(analyzer=plain_analyzer(), phrase=False),
         tri_nom=ID(sortable=True),
-        modifie=ID(sortable=True, stored=True),
+        modifie=ID(sortable=True),
         payload=STORED,
         **facet_fields,
     )
 
 
-def _document(record: Record) -> dict:
-    meta = record.meta
+@dataclass
+class Entry:
+    """What the index needs of one record: the record, its body as text, its last change."""
+
+    record: Record
+    text: str
+    modified: str = ""
+
+
+def _document(entry: Entry) -> dict:
+    meta = entry.record.meta
     admin = (meta.get("administration") or {}).get("nom", "")
+    nom = " ".join(filter(None, [meta.get("nom", ""), meta.get("sigle", "")]))
+    keywords = " ; ".join(meta.get("mots_cles") or [])
+    administration = " ".join(filter(None, [admin, meta.get("service", "")]))
     doc = {
-        "id": record.id,
-        "nom": " ".join(filter(None, [meta.get("nom", ""), meta.get("sigle", "")])),
-        "resume": meta.get("resume", ""),
-        "administration": " ".join(filter(None, [admin, meta.get("service", "")])),
-        "mots_cles": ",".join(meta.get("mots_cles") or []),
-        "corps": plain_text(record.body),
-        "tri_nom": meta.get("nom", "").lower(),
-        "modifie": meta.get("revu_le", ""),
+        "id": entry.record.id, "nom": nom, "resume": meta.get("resume", ""),
+        "administration": administration, "mots_cles": keywords, "corps": entry.text,
+        "mots": " ".join([nom, meta.get("resume", ""), administration, keywords, entry.text]),
+        "tri_nom": fold(meta.get("nom", "")),
+        "modifie": entry.modified or str(meta.get("revu_le") or ""),
         "payload": {"nom": meta.get("nom", ""), "administration": admin,
-                    "domaine": meta.get("domaine"), "statut": meta.get("statut")},
-        "f_administration": admin,
-        "f_domaine": meta.get("domaine", ""),
-        "f_statut": meta.get("statut", ""),
-        "f_type_technique": meta.get("type_technique", ""),
+                    "domaine": meta.get("domaine", ""), "statut": meta.get("statut", "")},
+        "f_administration": admin, "f_domaine": meta.get("domaine", ""),
+        "f_statut": meta.get("statut", ""), "f_type_technique": meta.get("type_technique", ""),
     }
     for c in cat.CRITERIA:
-        doc[f"f_{c.key}"] = record.etat(c.key)
+        doc[f"f_{c.key}"] = entry.record.etat(c.key)
     return doc
 
 
 # --- build side -----------------------------------------------------------------------
 
-def _current_dir(instance: Path) -> Path | None:
+def current_name(instance: Path) -> str | None:
+    """Name of the published index folder, or None."""
     try:
-        name = (instance / POINTER).read_text().strip()
+        name = (Path(instance) / POINTER).read_text().strip()
     except OSError:
         return None
-    path = instance / name
-    return path if name and windex.exists_in(str(path)) else None
+    return name if name and windex.exists_in(str(Path(instance) / name)) else None
 
 
 def index_exists(instance: Path) -> bool:
-    return _current_dir(instance) is not None
+    return current_name(instance) is not None
 
 
-def stage_index(instance: Path, upserts: list[Record], deletions: list[str], full: bool,
+def stage_index(instance: Path, entries: list[Entry], deletions: list[str], full: bool,
                 progress: Callable[[str, int, int], None] | None = None) -> Path:
-    """Write the next index into a new folder (a copy of the current one when incremental)."""
+    """Write the next index into a new folder; incremental builds start from hard links
+    to the current one (Whoosh never rewrites a segment file, it only adds new ones)."""
     instance.mkdir(parents=True, exist_ok=True)
     staged = instance / f"index-{time.time_ns()}-{os.getpid()}"
-    current = _current_dir(instance)
+    current = current_name(instance)
     if full or current is None:
         staged.mkdir()
         ix = windex.create_in(str(staged), make_schema())
     else:
-        shutil.copytree(current, staged)
+        shutil.copytree(instance / current, staged, copy_function=_link_or_copy,
+                        ignore=shutil.ignore_patterns("*LOCK*"))
         ix = windex.open_dir(str(staged))
     writer = ix.writer(limitmb=256)
     try:
         for ident in deletions:
             writer.delete_by_term("id", ident)
-        for i, record in enumerate(upserts, 1):
-            (writer.add_document if full else writer.update_document)(**_document(record))
-            if progress and (i % 500 == 0 or i == len(upserts)):
-                progress("index", i, len(upserts))
+        add = writer.add_document if full or current is None else writer.update_document
+        for i, entry in enumerate(entries, 1):
+            add(**_document(entry))
+            if progress and (i % 200 == 0 or i == len(entries)):
+                progress("index", i, len(entries))
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -131,13 +177,26 @@ def stage_index(instance: Path, upserts: list[Record], deletions: list[str], ful
     return staged
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def discard_index(staged: Path) -> None:
+    shutil.rmtree(staged, ignore_errors=True)
+
+
 def publish_index(instance: Path, staged: Path) -> None:
-    """Atomically point the site to `staged`, then remove older index folders."""
+    """Atomically point readers to `staged`. The previous folder is kept (a reader may be
+    opening it right now); older ones and leftovers of interrupted builds are removed."""
+    previous = current_name(instance)
     tmp = instance / f"{POINTER}.{os.getpid()}.tmp"
     tmp.write_text(staged.name)
     os.replace(tmp, instance / POINTER)
     for old in instance.glob("index-*"):
-        if old != staged and old.is_dir():
+        if old.name not in (staged.name, previous) and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -174,42 +233,170 @@ class SearchUnavailable(Exception):
     """No index has been built yet, or it cannot be read."""
 
 
+class MarkFormatter(HtmlFormatter):
+    """Escaped text with <mark> around matched words."""
+
+    def format_token(self, text, token, replace=False):  # noqa: ANN001, ANN201
+        return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
+
+
+class _Generation:
+    """One published index folder: the opened index, idle searchers, facet bitmaps."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        self.ix = windex.open_dir(str(path))
+        self.idle: list = []
+        self.retired = False
+        self._bitmaps: dict[str, dict[str, int]] | None = None
+        self._lock = threading.Lock()
+
+    def bitmaps(self, searcher) -> dict[str, dict[str, int]]:  # noqa: ANN001
+        """facet -> value -> bitmap of docnums (an int), computed once per generation."""
+        with self._lock:
+            if self._bitmaps is None:
+                reader = searcher.reader()
+                self._bitmaps = {
+                    name: {value: to_bitmap(searcher.docs_for_query(Term(f"f_{name}", value)))
+                           for value in reader.field_terms(f"f_{name}") if value}
+                    for name in FACETS}
+            return self._bitmaps
+
+    def close(self) -> None:
+        self.retired = True
+        while self.idle:
+            self.idle.pop().close()
+
+
+def to_bitmap(docnums: Iterator[int]) -> int:
+    bits = bytearray()
+    for d in docnums:
+        byte = d >> 3
+        if byte >= len(bits):
+            bits.extend(bytes(byte - len(bits) + 1))
+        bits[byte] |= 1 << (d & 7)
+    return int.from_bytes(bits, "little")
+
+
 class SearchIndex:
-    """One per process: opens the published index and follows new builds."""
+    """One per process: opens the published index once, lends searchers from a pool and
+    switches to a new build as soon as its pointer is published."""
 
     def __init__(self, instance: Path) -> None:
         self.instance = Path(instance)
         self._lock = threading.Lock()
-        self._ix = None
-        self._name: str | None = None
+        self._gen: _Generation | None = None
 
-    def _index(self):  # noqa: ANN202
-        current = _current_dir(self.instance)
-        if current is None:
+    def _generation(self) -> _Generation:
+        name = current_name(self.instance)
+        if name is None:
             raise SearchUnavailable("l'index de recherche n'est pas encore construit")
         with self._lock:
-            if self._name != current.name:
-                self._ix = windex.open_dir(str(current))
-                self._name = current.name
-            return self._ix
+            if self._gen is None or self._gen.name != name:
+                try:
+                    fresh = _Generation(self.instance / name)
+                except (OSError, windex.EmptyIndexError) as exc:
+                    raise SearchUnavailable("l'index de recherche est illisible") from exc
+                if self._gen is not None:
+                    self._gen.close()
+                self._gen = fresh
+            return self._gen
 
-    def search(self, query: str, filters: dict[str, list[str]] | None = None, page: int = 1,
-               per_page: int = 20, sort: str = "pertinence") -> Results:
-        ix = self._index()
-        filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
-        parser = MultifieldParser(["nom", "resume", "administration", "mots_cles", "corps"],
-                                  ix.schema, group=OrGroup.factory(0.9))
-        text = " ".join((query or "").split())[:500]
-        q = parser.parse(text) if text else Every()
-        restrict = And([Or([Term(f"f_{k}", v) for v in vals]) for k, vals in filters.items()])
-        with ix.searcher() as searcher:
-            hits = searcher.search_page(q, max(page, 1), pagelen=per_page,
-                                        filter=restrict if filters else None,
-                                        sortedby=None if text else "tri_nom")
-            results = Results(total=len(hits), page=max(page, 1), par_page=per_page)
-            for hit in hits:
-                payload = hit["payload"]
-                results.hits.append(Hit(hit["id"], payload["nom"], payload["administration"],
-                                        payload["domaine"], payload["statut"],
-                                        hit.get("resume", "")))
+    @contextmanager
+    def searcher(self):  # noqa: ANN201
+        """A searcher of the current build, returned to the pool afterwards."""
+        gen = self._generation()
+        with self._lock:
+            s = gen.idle.pop() if gen.idle else None
+        if s is None:
+            s = gen.ix.searcher()
+        try:
+            yield gen, s
+        finally:
+            with self._lock:
+                if gen.retired:
+                    s.close()
+                else:
+                    gen.idle.append(s)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._gen is not None:
+                self._gen.close()
+                self._gen = None
+
+    def search(self, query: str | None, filters: dict[str, list[str]] | None = None,
+               page: int = 1, per_page: int = 20, sort: str = "pertinence") -> Results:
+        page, per_page = max(int(page), 1), min(max(int(per_page), 1), 100)
+        sort = sort if sort in SORTS else "pertinence"
+        filters = {k: [str(v)[:300] for v in vals if v][:20]
+                   for k, vals in (filters or {}).items() if k in FACETS}
+        filters = {k: v for k, v in filters.items() if v}
+        with self.searcher() as (gen, s):
+            compiler = Compiler(french_analyzer(), FIELD_BOOSTS, synonym_table(french_analyzer))
+            compiled = compiler.compile(query, s.reader())
+            bitmaps = gen.bitmaps(s)
+            allowed = _filter_bitmap(bitmaps, filters, s.doc_count_all())
+            matched = allowed if compiled.query is None else \
+                to_bitmap(s.docs_for_query(compiled.query)) & allowed
+            if not matched and compiled.fallback is not None:
+                loose = to_bitmap(s.docs_for_query(compiled.fallback)) & allowed
+                if loose:
+                    compiled.use_fallback()
+                    matched = loose
+            results = Results(total=matched.bit_count(), page=page, par_page=per_page,
+                              message=compiled.message)
+            results.facettes = {
+                name: sorted((FacetValue(v, (bm & matched).bit_count())
+                              for v, bm in values.items() if bm & matched),
+                             key=lambda f: (-f.nombre, f.valeur))
+                for name, values in bitmaps.items()}
+            if compiled.unknown:
+                results.suggestion = Suggester(s.reader(), SPELLING_FIELD).suggest(compiled)
+            if results.total > (page - 1) * per_page:
+                results.hits = _page(s, compiled, filters, page, per_page, sort)
         return results
+
+
+def _filter_bitmap(bitmaps: dict[str, dict[str, int]], filters: dict[str, list[str]],
+                   count: int) -> int:
+    allowed = (1 << count) - 1
+    for name, values in filters.items():
+        union = 0
+        for value in values:
+            union |= bitmaps[name].get(value, 0)
+        allowed &= union
+    return allowed
+
+
+def _page(s, compiled, filters: dict[str, list[str]], page: int, per_page: int,  # noqa: ANN001
+          sort: str) -> list[Hit]:
+    query = compiled.query if compiled.query is not None else Every()
+    sortedby = None
+    if sort == "nom" or (sort == "pertinence" and compiled.query is None):
+        sortedby = FieldFacet("tri_nom")
+    elif sort == "recent":
+        sortedby = MultiFacet([FieldFacet("modifie", reverse=True), FieldFacet("tri_nom")])
+    restrict = And([Or([Term(f"f_{name}", v) for v in values])
+                    for name, values in filters.items()]) if filters else None
+    found = s.search(query, limit=page * per_page, filter=restrict, sortedby=sortedby)
+    found.fragmenter = ContextFragmenter(maxchars=300, surround=90)
+    found.formatter = MarkFormatter(between=" … ")
+    hits = []
+    for hit in list(found)[(page - 1) * per_page:]:
+        payload = hit["payload"]
+        hits.append(Hit(hit["id"], payload["nom"], payload["administration"],
+                        payload["domaine"], payload["statut"], _excerpt(hit)))
+    return hits
+
+
+def _excerpt(hit) -> str:  # noqa: ANN001
+    for name in ("resume", "corps"):
+        try:
+            text = hit.highlights(name, top=2)
+        except (KeyError, ValueError):
+            text = ""
+        if text:
+            return text
+    resume = hit.get("resume", "")
+    return escape(resume if len(resume) <= 300 else resume[:300].rsplit(" ", 1)[0] + " …")

@@ -12,16 +12,25 @@ from registry.build import build as run_build
 from registry.config import load_settings
 from registry.records import InvalidRecords
 
+STAGES = {"validation": "validation", "index": "indexation"}
+
 
 def _progress(tty: bool):  # noqa: ANN202
+    """A bar redrawn in place on a terminal; a few plain lines otherwise (logs, CI)."""
+    step: dict[str, int] = {}
+
     def report(stage: str, done: int, total: int) -> None:
+        label = STAGES.get(stage, stage)
         if tty:
             width = 30
             filled = int(width * done / max(total, 1))
-            click.echo(f"\r{stage:>6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+            click.echo(f"\r{label:>10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
                        nl=done == total, err=True)
-        elif done == total or done % 5000 == 0:
-            click.echo(f"{stage}: {done}/{total}", err=True)
+            return
+        tenth = 10 * done // max(total, 1)
+        if done == total or tenth > step.get(stage, 0):
+            step[stage] = tenth
+            click.echo(f"{label} : {done}/{total}", err=True)
 
     return report
 

@@ -4,22 +4,39 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from registry.search import FACETS
+from registry.search import FACETS, SORTS
 from registry.web.db import get_search, get_store
-from registry.web.errors import NotFound
+from registry.web.errors import BadRequest, NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_PER_PAGE = 100
+
+
+def _int_param(name: str, default: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= high:
+        raise BadRequest(f"Le paramètre « {name} » doit être un nombre entier entre 1 et "
+                         f"{high} (reçu : « {raw[:40]} »).")
+    return value
 
 
 @bp.get("/algorithmes")
 def algorithmes():  # noqa: ANN201
+    page = _int_param("page", 1, 100_000)
+    per_page = _int_param("par_page", 20, MAX_PER_PAGE)
+    sort = request.args.get("tri", "pertinence") or "pertinence"
+    if sort not in SORTS:
+        raise BadRequest(f"Le paramètre « tri » accepte : {', '.join(SORTS)} "
+                         f"(reçu : « {sort[:40]} »).")
     filters = {name: request.args.getlist(name) for name in FACETS if request.args.get(name)}
-    try:
-        page = max(int(request.args.get("page", 1)), 1)
-        per_page = min(max(int(request.args.get("par_page", 20)), 1), 100)
-    except ValueError:
-        page, per_page = 1, 20
-    res = get_search().search(request.args.get("q", ""), filters, page=page, per_page=per_page)
+    res = get_search().search(request.args.get("q", ""), filters, page=page, per_page=per_page,
+                              sort=sort)
     return jsonify({
         "total": res.total, "page": res.page, "par_page": res.par_page,
         "resultats": [{"id": h.id, "nom": h.nom, "administration": h.administration,
@@ -29,6 +46,7 @@ def algorithmes():  # noqa: ANN201
         "facettes": {k: [{"valeur": v.valeur, "nombre": v.nombre} for v in vals]
                      for k, vals in res.facettes.items()},
         "suggestion": res.suggestion,
+        "message": res.message,
     })
 
 

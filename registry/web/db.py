@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -10,6 +11,9 @@ from registry.database import get_engine
 from registry.search import SearchIndex
 from registry.store import Store
 
+_INDEXES: dict[Path, SearchIndex] = {}
+_LOCK = threading.Lock()
+
 
 def get_store() -> Store:
     if "store" not in g:
@@ -17,8 +21,17 @@ def get_store() -> Store:
     return g.store
 
 
+def search_index(instance: Path) -> SearchIndex:
+    """The process-wide index of an instance folder (shared by every app of the process);
+    it lends pooled searchers and reopens itself when a new build is published."""
+    key = Path(instance).resolve()
+    with _LOCK:
+        if key not in _INDEXES:
+            _INDEXES[key] = SearchIndex(key)
+        return _INDEXES[key]
+
+
 def get_search() -> SearchIndex:
-    """The process-wide index; it reopens itself when a new build is published."""
     return current_app.extensions["registry_search"]
 
 
@@ -29,5 +42,5 @@ def close_store(_exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["registry_search"] = SearchIndex(Path(app.config["INSTANCE"]))
+    app.extensions["registry_search"] = search_index(Path(app.config["INSTANCE"]))
     app.teardown_appcontext(close_store)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import date
 
@@ -91,6 +92,11 @@ def value_label(name: str, value: str) -> str:
     return cat.choice_label(name, value)
 
 
+def facet_id(name: str, value: str) -> str:
+    """A stable, unique and valid HTML id for a facet value's checkbox."""
+    return f"f-{name}-{hashlib.sha1(value.encode()).hexdigest()[:10]}"
+
+
 def page_numbers(page: int, pages: int) -> list[int | None]:
     """Pages to link: first, last and two around the current one; None marks a gap."""
     wanted = sorted({1, pages, *range(max(page - 2, 1), min(page + 2, pages) + 1)})
@@ -112,7 +118,7 @@ def liste() -> str:
         "algorithmes/liste.html", state=state, results=results, pages=pages,
         page_numbers=page_numbers(min(state["page"], pages), pages),
         state_url=lambda **changes: state_url(state, **changes), toggled=toggled,
-        facet_label=facet_label, value_label=value_label, sorts=SORT_LABELS,
+        facet_label=facet_label, value_label=value_label, facet_id=facet_id, sorts=SORT_LABELS,
         per_page_choices=PER_PAGE,
         general_facets=[f for f in FACETS if f not in cat.CRITERIA_BY_KEY],
         criteria_facets=[f for f in FACETS if f in cat.CRITERIA_BY_KEY])

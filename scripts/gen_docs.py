@@ -1,13 +1,16 @@
-"""Regenerate the field reference of docs/record-format.md from the catalogue."""
+"""Regenerate the generated parts of docs/ from the catalogue (field reference, export columns)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from registry.docs_reference import replace_reference
+from registry.docs_reference import replace_exports, replace_reference
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "record-format.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+TARGETS = {"record-format.md": replace_reference, "exports.md": replace_exports}
 
 if __name__ == "__main__":
-    DOC.write_text(replace_reference(DOC.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"{DOC} mis à jour")
+    for name, replace in TARGETS.items():
+        path = DOCS / name
+        path.write_text(replace(path.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"{path} mis à jour")

@@ -13,7 +13,7 @@ from registry.web import db, errors, security
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
 BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
-                              "cada")
+                              "coverage", "cada")
 
 csrf = CSRFProtect()
 

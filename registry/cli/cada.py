@@ -85,6 +85,14 @@ def _previous_request(record: Record) -> dict:
     return max(demandes, key=lambda d: str(d["date_envoi"]), default={})
 
 
+def _logged(demande: dict, key: str) -> date | None:
+    """A full date of the record's request log, None if absent or partial (AAAA-MM)."""
+    try:
+        return parse_date(demande.get(key))
+    except DateError:
+        return None
+
+
 @cada.command()
 @click.argument("ident", metavar="ID")
 @click.option("--type", "kind", type=click.Choice(list(LETTER_TYPES)), default="demande",
@@ -114,10 +122,10 @@ def lettre(ident: str, kind: str, demandeur: str, qualite: str, adresse: str, em
     """Écrire une lettre (demande, explication, relance, saisine) pour la fiche ID."""
     record = _load(ident, data)
     previous = _previous_request(record) if kind in ("relance", "saisine") else {}
-    sent = _date(date_demande, "--date-demande") or parse_date(previous.get("date_envoi"))
+    sent = _date(date_demande, "--date-demande") or _logged(previous, "date_envoi")
     refused = _date(refus_expres, "--refus-expres")
     if refused is None and previous.get("statut") == "refus_expres":
-        refused = parse_date(previous.get("date_reponse"))
+        refused = _logged(previous, "date_reponse")
     request = LetterRequest(
         kind, Requester(demandeur, qualite, adresse.replace("\\n", "\n"), email),
         documents=[d.strip() for d in documents.split(",") if d.strip()] if documents else None,

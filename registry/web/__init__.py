@@ -13,7 +13,8 @@ from registry.web import db, errors, security
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
 BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
-                              "coverage", "cada")
+                              "coverage", "cada", "opendata", "contribute", "maintainers",
+                              "history")
 
 csrf = CSRFProtect()
 

@@ -40,6 +40,11 @@ SETTINGS: tuple[Setting, ...] = (
             "mainteneurs. Vide : pages mainteneurs fermées."),
     Setting("HTTPS", False,
             "Vrai derrière HTTPS : cookies Secure et en-tête HSTS."),
+    Setting("FORGE_BRANCH", "main",
+            "Branche de la forge visée par les liens « proposer sur la forge »."),
+    Setting("CONTRIB_RATE_LIMIT", 20,
+            "Nombre d'envois de formulaires publics (contributions, connexion) acceptés par "
+            "adresse IP et par heure ; au-delà, réponse 429. 0 : pas de limite."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 PREFIX = "REGISTRY_"

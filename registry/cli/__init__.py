@@ -7,7 +7,7 @@ import importlib
 import click
 
 # Each module exposes ``commands``: a list of click commands added to the group.
-COMMAND_MODULES = ("records", "site", "coverage", "cada", "quality", "opendata")
+COMMAND_MODULES = ("records", "site", "coverage", "cada", "quality", "opendata", "contrib")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,146 @@
+"""Contribution commands: `registry submissions list|show|accept|reject`, `registry diff`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from registry import submissions as subs
+from registry.config import load_settings
+from registry.database import get_engine
+from registry.record_history import GitError, diff_revisions
+from registry.recorddiff import field_changes, format_report
+from registry.validate import check_file
+
+
+def _settings(ctx: click.Context) -> dict:
+    return ctx.obj
+
+
+@click.group()
+@click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
+@click.option("--instance", type=click.Path(path_type=Path), help="Dossier des artefacts.")
+@click.pass_context
+def submissions(ctx: click.Context, data: Path | None, instance: Path | None) -> None:
+    """Relire les contributions : lister, afficher, accepter, refuser."""
+    overrides = {k: str(v) for k, v in (("DATA", data), ("INSTANCE", instance)) if v}
+    ctx.obj = load_settings(overrides)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Erreur : {message}.", err=True)
+    sys.exit(1)
+
+
+def _get(settings: dict, ident: int) -> subs.Submission:
+    sub = subs.get(get_engine(settings), ident)
+    if sub is None:
+        _fail(f"aucune contribution n° {ident}")
+    return sub  # type: ignore[return-value]
+
+
+@submissions.command("list")
+@click.option("--statut", type=click.Choice(list(subs.STATUSES)), help="Filtrer par statut.")
+@click.pass_context
+def list_(ctx: click.Context, statut: str | None) -> None:
+    """Lister la file des contributions (en attente d'abord)."""
+    rows = subs.queue(get_engine(_settings(ctx)), statut)
+    if not rows:
+        click.echo("Aucune contribution.")
+        return
+    for s in rows:
+        click.echo(f"{s.id:>5}  {s.created_at[:10]}  {s.status_label:<24}  "
+                   f"{s.kind:<11}  {s.record_id}")
+    pending = sum(1 for s in rows if s.status == subs.PENDING)
+    click.echo(f"{len(rows)} contribution(s), dont {pending} en attente.", err=True)
+
+
+@submissions.command()
+@click.argument("ident", type=int)
+@click.pass_context
+def show(ctx: click.Context, ident: int) -> None:
+    """Afficher une contribution : message, changements proposés, validation."""
+    settings = _settings(ctx)
+    sub = _get(settings, ident)
+    click.echo(f"Contribution n° {sub.id} : {sub.kind_label}, fiche « {sub.record_id} »")
+    click.echo(f"Statut : {sub.status_label} (proposée le {sub.created_at})")
+    if sub.name:
+        click.echo(f"Proposée par : {sub.name}")
+    if sub.email:
+        click.echo(f"Courriel (privé) : {sub.email}")
+    if sub.reason:
+        click.echo(f"Raison : {sub.reason}")
+    if sub.message:
+        click.echo("Message :\n  " + sub.message.replace("\n", "\n  "))
+    if not sub.has_file:
+        return
+    current = check_file(Path(settings["DATA"]) / f"{sub.record_id}.md")
+    old = current.meta if current.meta is not None and sub.kind == "correction" else None
+    if sub.kind == "correction" and subs.file_hash(current.path) != sub.base_hash:
+        click.echo("Attention : la fiche a changé depuis la proposition.")
+    click.echo("Changements proposés :")
+    for change in field_changes(old, sub.meta):
+        click.echo(f"  - {change.line()}")
+    if sub.kind == "correction" and current.meta is not None and current.body.strip() \
+            != sub.body.strip():
+        click.echo("  - Texte de la fiche modifié")
+    problems = [p for p in sub.check().problems if not p.warning]
+    click.echo("Validation : " + ("fiche valide" if not problems else
+                                  "; ".join(p.message for p in problems)))
+
+
+@submissions.command()
+@click.argument("ident", type=int)
+@click.option("--commit", "do_commit", is_flag=True, help="Committer la fiche avec git.")
+@click.option("--branch", help="Committer sur cette branche (créée depuis HEAD si besoin).")
+@click.option("--raison", default="", help="Message facultatif montré à la personne.")
+@click.option("--force", is_flag=True, help="Appliquer même si la fiche a changé entre-temps.")
+@click.pass_context
+def accept(ctx: click.Context, ident: int, do_commit: bool, branch: str | None, raison: str,
+           force: bool) -> None:
+    """Accepter une contribution : écrire data/algorithms/<id>.md (et le committer)."""
+    settings = _settings(ctx)
+    try:
+        done = subs.accept(get_engine(settings), Path(settings["DATA"]), ident, raison,
+                           commit=do_commit, branch=branch, force=force)
+    except subs.SubmissionError as exc:
+        _fail(str(exc))
+    if done.path:
+        click.echo(f"{done.path} écrit.")
+    if done.commit:
+        click.echo(f"Commit {done.commit[:10]} sur la branche {done.branch}.")
+    click.echo(f"Contribution n° {ident} acceptée.")
+
+
+@submissions.command()
+@click.argument("ident", type=int)
+@click.option("--raison", required=True, help="Raison du refus, montrée à la personne.")
+@click.pass_context
+def reject(ctx: click.Context, ident: int, raison: str) -> None:
+    """Refuser une contribution, avec la raison montrée sur sa page de suivi."""
+    try:
+        subs.reject(get_engine(_settings(ctx)), ident, raison)
+    except subs.SubmissionError as exc:
+        _fail(str(exc))
+    click.echo(f"Contribution n° {ident} refusée.")
+
+
+@click.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
+def diff(base: str, head: str | None, data: Path | None) -> None:
+    """Changements champ par champ des fiches entre BASE et HEAD (défaut : copie de travail),
+    et effet sur la couverture, à coller dans une demande de fusion."""
+    folder = data or Path(load_settings()["DATA"])
+    try:
+        result = diff_revisions(folder, base, head)
+    except GitError as exc:
+        click.echo(f"Erreur : {exc}.", err=True)
+        sys.exit(2)
+    click.echo(format_report(result.diffs, result.delta, result.invalid), nl=False)
+
+
+commands = [submissions, diff]

@@ -1,0 +1,288 @@
+"""Contribution forms built from the field catalogue (WTForms + Flask-WTF).
+
+Field names follow the record's structure so that the validator's dotted paths map back
+to them: ``administration.nom`` → ``administration-nom``, ``sources[0].url`` →
+``sources-0-url``, ``transparence.budget.etat`` → ``transparence-budget-etat``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import (
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from registry import catalogue as cat
+from registry.validate import EMAIL_RE, ID_RE, Problem
+
+# Sections the public form leaves to maintainers (record follow-up, access-request log).
+MAINTAINER_SECTIONS = ("suivi", "demandes")
+LIST_SEPARATOR = ","
+MAX_ROWS = 60
+YES_NO = [("", "—"), ("oui", "Oui"), ("non", "Non")]
+
+
+class _Required:
+    """Marks a field as required (HTML attribute and label); the catalogue validator checks."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Form, field: Field) -> None:
+        return None
+
+
+def form_fields() -> list[cat.Field]:
+    return [f for f in cat.FIELDS if f.section not in MAINTAINER_SECTIONS and f.type != cat.INT]
+
+
+def _choices(path: str, f: cat.Field) -> list[tuple[str, str]]:
+    labels = cat.CHOICE_LABELS.get(path, {})
+    return [("", "— choisir —")] + [(c, labels.get(c, c)) for c in f.choices]
+
+
+def _leaf(f: cat.Field, path: str, top: bool) -> Field:
+    validators = [_Required()] if f.required and top else []
+    help_text = f.help
+    if f.type == cat.ENUM:
+        return SelectField(f.label, choices=_choices(path, f), description=help_text,
+                           validate_choice=False, validators=validators)
+    if f.type == cat.BOOL:
+        return SelectField(f.label, choices=YES_NO, description=help_text,
+                           validate_choice=False, validators=validators)
+    if f.type == cat.TEXT_LIST:
+        help_text += " Séparez les valeurs par des virgules."
+    if f.type == cat.TEXT and (f.max_length is None or f.max_length > 200):
+        return TextAreaField(f.label, description=help_text, validators=validators)
+    return StringField(f.label, description=help_text, validators=validators)
+
+
+def _subform(fields: tuple[cat.Field, ...], path: str, top: bool) -> type[Form]:
+    attrs = {c.key: _field(c, f"{path}.{c.key}", top) for c in fields}
+    return type("Sous" + path.replace(".", "_"), (Form,), attrs)
+
+
+def _field(f: cat.Field, path: str, top: bool, rows: int = 1) -> Field:
+    if f.type == cat.OBJECT:
+        return FormField(_subform(f.children, path, top), label=f.label, description=f.help)
+    if f.type == cat.OBJECT_LIST:
+        entry = FormField(_subform(f.children, path, False))
+        return FieldList(entry, label=f.label, description=f.help,
+                         min_entries=min(rows, MAX_ROWS), max_entries=MAX_ROWS)
+    if f.type == cat.TRANSPARENCE:
+        attrs = {c.key: FormField(_subform(f.children, "transparence", False), label=c.label,
+                                  description=c.published_means)
+                 for c in cat.CRITERIA}
+        return FormField(type("SousTransparence", (Form,), attrs), label=f.label,
+                         description=f.help)
+    return _leaf(f, path, top)
+
+
+class ContributionForm(FlaskForm):
+    """Fields common to every contribution: the message and who sends it."""
+
+    message = TextAreaField(
+        "Ce qui change et vos sources", validators=[Optional(), Length(max=5000)],
+        description="Expliquez ce qui est faux ou manquant et d'où vient l'information "
+                    "(adresse d'une page, titre d'un document). Ce texte pourra être publié "
+                    "avec la modification.")
+    contributeur_nom = StringField(
+        "Votre nom ou pseudonyme (facultatif)", validators=[Optional(), Length(max=100)],
+        description="Il sera publié dans l'historique de la fiche si la contribution est "
+                    "acceptée.")
+    courriel = StringField(
+        "Votre courriel (facultatif)",
+        validators=[Optional(), Length(max=200),
+                    Regexp(EMAIL_RE, message="Adresse de courriel invalide (ex. nom@exemple.fr).")],
+        description="Seulement pour vous répondre : il n'est jamais publié ni montré sur le site.")
+
+
+class SignalementForm(ContributionForm):
+    message = TextAreaField(
+        "Ce qui ne va pas et votre source",
+        validators=[DataRequired("Décrivez l'erreur et indiquez votre source."),
+                    Length(max=5000, message="5 000 caractères au plus.")],
+        description="Quelle information est fausse ou manquante, et où trouver la bonne "
+                    "(adresse d'une page, titre d'un document).")
+
+
+def record_form_class(rows: dict[str, int], new: bool) -> type[FlaskForm]:
+    """A proposal form with `rows[key]` rows for each list of the catalogue."""
+    attrs: dict[str, object] = {f.key: _field(f, f.key, True, rows.get(f.key, 1))
+                                for f in form_fields()}
+    attrs["corps"] = TextAreaField(
+        "Texte de la fiche (Markdown)", validators=[Length(max=100_000)],
+        description="Description, historique, controverses, ce qui reste inconnu. Titres "
+                    "avec « ## », listes avec « - ».")
+    attrs["base"] = HiddenField()
+    if new:
+        attrs["identifiant"] = StringField(
+            "Identifiant de la fiche", validators=[
+                DataRequired("Indiquez un identifiant (ex. caf-score-risque)."),
+                Length(max=120, message="120 caractères au plus."),
+                Regexp(ID_RE, message="Minuscules sans accents, chiffres et tirets "
+                                      "(ex. caf-score-risque).")],
+            description="Nom du fichier : administration puis algorithme, en minuscules et "
+                        "tirets (ex. caf-score-risque).")
+    return type("PropositionForm", (ContributionForm,), attrs)
+
+
+def rows_for(meta: dict | None, formdata: MultiDict | None) -> dict[str, int]:
+    """Rows per list: the submitted indices (or the record's items), plus one blank row."""
+    rows = {}
+    for f in form_fields():
+        if f.type != cat.OBJECT_LIST:
+            continue
+        if formdata is not None:
+            pattern = re.compile(rf"^{f.key}-(\d+)-")
+            count = len({m.group(1) for k in formdata for m in [pattern.match(k)] if m})
+        else:
+            count = len((meta or {}).get(f.key) or [])
+        rows[f.key] = count + 1
+    return rows
+
+
+# --- record <-> form data --------------------------------------------------------------
+
+def _flat(value: object, f: cat.Field, name: str, out: MultiDict) -> None:
+    if value is None:
+        return
+    if f.type == cat.OBJECT and isinstance(value, dict):
+        for c in f.children:
+            _flat(value.get(c.key), c, f"{name}-{c.key}", out)
+    elif f.type == cat.OBJECT_LIST and isinstance(value, list):
+        for i, item in enumerate(value):
+            for c in f.children:
+                _flat(item.get(c.key) if isinstance(item, dict) else None, c,
+                      f"{name}-{i}-{c.key}", out)
+    elif f.type == cat.TRANSPARENCE and isinstance(value, dict):
+        for key, item in value.items():
+            for c in f.children:
+                _flat(item.get(c.key) if isinstance(item, dict) else None, c,
+                      f"{name}-{key}-{c.key}", out)
+    elif f.type == cat.BOOL:
+        out.add(name, "oui" if value is True else "non" if value is False else str(value))
+    elif f.type == cat.TEXT_LIST and isinstance(value, list):
+        out.add(name, f"{LIST_SEPARATOR} ".join(str(v) for v in value))
+    else:
+        out.add(name, str(value))
+
+
+def record_formdata(meta: dict, body: str, base: str = "") -> MultiDict:
+    """Form data that prefills the proposal form with a record."""
+    out: MultiDict = MultiDict()
+    for f in form_fields():
+        _flat(meta.get(f.key), f, f.key, out)
+    out.add("corps", body)
+    out.add("base", base)
+    return out
+
+
+def _number(text: str) -> object:
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return text  # the validator names the problem
+    return int(number) if number.is_integer() else number
+
+
+def _value(data: object, f: cat.Field) -> object:
+    """Form data of one field -> record value; None when empty."""
+    if f.type == cat.OBJECT:
+        values = {c.key: _value((data or {}).get(c.key), c) for c in f.children}
+        values = {k: v for k, v in values.items() if v is not None}
+        return values or None
+    if f.type == cat.OBJECT_LIST:
+        items = [_value(item, cat.Field(f.key, cat.OBJECT, f.label, "", children=f.children))
+                 for item in data or []]
+        return [i for i in items if i] or None
+    if f.type == cat.TRANSPARENCE:
+        item_field = cat.Field(f.key, cat.OBJECT, f.label, "", children=f.children)
+        items = {c.key: _value((data or {}).get(c.key), item_field) for c in cat.CRITERIA}
+        return {k: v for k, v in items.items() if v} or None
+    text = str(data or "").replace("\r\n", "\n").strip()
+    if not text:
+        return None
+    if f.type == cat.BOOL:
+        return {"oui": True, "non": False}.get(text, text)
+    if f.type == cat.NUMBER:
+        return _number(text)
+    if f.type == cat.TEXT_LIST:
+        return [v.strip() for v in text.split(LIST_SEPARATOR) if v.strip()] or None
+    return text
+
+
+def form_meta(form: FlaskForm, keep: dict | None = None) -> dict:
+    """The front matter described by a proposal form. Keys the form does not show (record
+    follow-up, access-request log) are kept from `keep`, the record being corrected."""
+    meta: dict = {"schema": cat.SCHEMA_VERSION}
+    shown = {f.key for f in form_fields()}
+    for key, value in (keep or {}).items():
+        if key not in shown and key != "schema":
+            meta[key] = value
+    for f in form_fields():
+        value = _value(form[f.key].data, f)
+        if value is not None:
+            meta[f.key] = value
+    return meta
+
+
+# --- validator problems -> field errors ---------------------------------------------------
+
+def _leaves(field: Field, out: dict[str, Field]) -> None:
+    out[field.name] = field
+    if isinstance(field, FormField):
+        for sub in field.form:
+            _leaves(sub, out)
+    elif isinstance(field, FieldList):
+        for entry in field.entries:
+            _leaves(entry, out)
+
+
+def field_name(path: str) -> str:
+    """``sources[0].url`` -> ``sources-0-url``."""
+    return re.sub(r"\[(\d+)\]", r"-\1", path).replace(".", "-")
+
+
+def attach_problems(form: FlaskForm, problems: list[Problem]) -> list[str]:
+    """Put each validator problem next to its field; return those without a field."""
+    fields: dict[str, Field] = {}
+    for field in form:
+        _leaves(field, fields)
+    general = []
+    for p in problems:
+        if p.warning:
+            continue
+        path, sep, text = p.message.partition(" : ")
+        name = field_name(path) if sep and " " not in path else ""
+        while name and name not in fields:
+            name = name.rsplit("-", 1)[0] if "-" in name else ""
+        target = fields.get(name)
+        if target is not None and not isinstance(target, FormField | FieldList):
+            target.errors = list(target.errors) + [text]
+        elif sep and " " not in path:
+            general.append(f"{label_for(path)} : {text}")
+        else:
+            general.append(p.message)
+    return general
+
+
+def label_for(path: str) -> str:
+    parts = [p for p in re.sub(r"\[\d+\]", "", path).split(".")]
+    if len(parts) > 1 and parts[0] == "transparence" and parts[1] in cat.CRITERIA_BY_KEY:
+        crit = cat.CRITERIA_BY_KEY[parts[1]].label
+        rest = ".".join(["transparence"] + parts[2:])
+        return f"{cat.label('transparence')} › {crit}" + (
+            f" › {cat.label(rest)}" if len(parts) > 2 else "")
+    return cat.label(".".join(parts))

@@ -1,0 +1,77 @@
+"""Public history: a record's changes from git, field by field, and Atom feeds of changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+
+from registry import feeds
+from registry.record_history import GitError, Version, file_history, recent_changes
+from registry.web.db import get_store
+from registry.web.errors import NotFound
+
+bp = Blueprint("history", __name__)
+
+FEED_SIZE = 50
+
+
+def _data() -> Path:
+    return Path(current_app.config["DATA"])
+
+
+@bp.get("/algorithmes/<ident>/historique")
+def historique(ident: str) -> str:
+    row = get_store().get(ident[:200])
+    if row is None:
+        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+    try:
+        versions, unavailable = file_history(_data(), row.id), ""
+    except GitError as exc:
+        versions, unavailable = [], str(exc)
+    return render_template("history/historique.html", row=row, meta=row.meta,
+                           versions=versions, unavailable=unavailable)
+
+
+def _link(version: Version) -> str:
+    return url_for("history.historique", ident=version.id, _external=True) \
+        + f"#version-{version.commit[:12]}"
+
+
+def _feed(versions: list[Version], names: dict[str, str], title: str, self_url: str,
+          page_url: str) -> Response:
+    body = feeds.atom(self_url, title, self_url, page_url,
+                      feeds.entries(versions, _link, names),
+                      subtitle="Modifications des fiches, champ par champ.")
+    response = Response(body, mimetype="application/atom+xml")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _changes(ids: set[str] | None) -> list[Version]:
+    try:
+        return recent_changes(_data(), FEED_SIZE, ids)
+    except GitError:
+        return []  # no history: an empty, still valid feed
+
+
+@bp.get("/flux.atom")
+def flux() -> Response:
+    names = {row.id: row.nom for row in get_store().all()}
+    return _feed(_changes(None), names, "Registre citoyen des algorithmes publics : "
+                 "modifications", url_for("history.flux", _external=True),
+                 url_for("algorithmes.liste", _external=True))
+
+
+@bp.get("/administrations/<slug>/flux.atom")
+def flux_administration(slug: str) -> Response:
+    rows = get_store().by_administration(slug[:200])
+    if not rows:
+        raise NotFound(f"Aucune administration ne correspond à l'adresse « {slug[:80]} ».")
+    names = {row.id: row.nom for row in rows}
+    page = url_for("administrations.fiche", slug=slug, _external=True) \
+        if "administrations.fiche" in current_app.view_functions else \
+        url_for("algorithmes.liste", _external=True)
+    return _feed(_changes(set(names)), names, f"{rows[0].administration} : modifications "
+                 "des fiches", url_for("history.flux_administration", slug=slug,
+                                       _external=True), page)

@@ -1,0 +1,190 @@
+"""Maintainers: login, the contribution queue, accept or reject with a reason.
+
+The password is checked against MAINTAINER_PASSWORD_HASH (werkzeug.security). Without a
+hash the pages are closed, except in development (debug) where DEV_PASSWORD opens them.
+Repeated failures from one address lock the login for a while (429).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from registry import submissions as subs
+from registry.database import get_engine
+from registry.recorddiff import body_diff, field_changes
+from registry.validate import check_file
+from registry.web.errors import Forbidden, NotFound, TooManyRequests
+from registry.web.ratelimit import client_key, limiter
+
+bp = Blueprint("maintainers", __name__, url_prefix="/mainteneurs")
+
+DEV_PASSWORD = "mainteneur"  # only when debug is on and no hash is configured
+MAX_FAILURES = 5
+LOCKOUT = 15 * 60.0
+SESSION_KEY = "mainteneur"
+
+
+class LoginForm(FlaskForm):
+    password = PasswordField("Mot de passe", validators=[
+        DataRequired("Indiquez le mot de passe."), Length(max=200)])
+    next = StringField(validators=[Optional(), Length(max=300)])
+
+
+class DecisionForm(FlaskForm):
+    raison = TextAreaField("Raison (montrée à la personne)", validators=[
+        Optional(), Length(max=subs.MAX_REASON, message="2 000 caractères au plus.")])
+
+
+def _hash() -> str:
+    return str(current_app.config.get("MAINTAINER_PASSWORD_HASH") or "")
+
+
+def login_open() -> bool:
+    return bool(_hash()) or bool(current_app.debug)
+
+
+def password_ok(password: str) -> bool:
+    if _hash():
+        try:
+            return check_password_hash(_hash(), password)
+        except (ValueError, TypeError):
+            return False
+    return bool(current_app.debug) and password == DEV_PASSWORD
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") \
+            and not target.startswith("//"):
+        return target
+    return url_for("maintainers.file")
+
+
+@bp.before_request
+def _require_login():  # noqa: ANN202
+    if request.endpoint in ("maintainers.connexion",):
+        return None
+    if not session.get(SESSION_KEY):
+        return redirect(url_for("maintainers.connexion", next=request.full_path.rstrip("?")))
+    return None
+
+
+def _private(html: str, status: int = 200) -> Response:
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def connexion():  # noqa: ANN201
+    if not login_open():
+        raise Forbidden("Les pages des mainteneurs sont fermées : aucun mot de passe n'est "
+                        "configuré (MAINTAINER_PASSWORD_HASH).")
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    failures = limiter("login-failures", MAX_FAILURES, LOCKOUT)
+    if request.method == "POST":
+        public = limiter("public-post", int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)),
+                         3600.0)
+        if failures.blocked(client_key()) or not public.hit(client_key()):
+            raise TooManyRequests("Trop de tentatives de connexion depuis votre adresse. "
+                                  "Réessayez dans un quart d'heure.")
+    if form.validate_on_submit():
+        if password_ok(form.password.data):
+            failures.reset(client_key())
+            session.clear()
+            session[SESSION_KEY] = True
+            return redirect(_safe_next(form.next.data), 303)
+        failures.hit(client_key())
+        form.password.errors.append("Mot de passe incorrect.")
+    status = 401 if form.errors else 200
+    return _private(render_template("maintainers/connexion.html", form=form,
+                                    dev=not _hash()), status)
+
+
+@bp.post("/deconnexion")
+def deconnexion():  # noqa: ANN201
+    form = FlaskForm()
+    if form.validate_on_submit():
+        session.clear()
+    return redirect(url_for("maintainers.connexion"), 303)
+
+
+@bp.get("")
+def file():  # noqa: ANN201
+    rows = subs.queue(get_engine(current_app.config))
+    return _private(render_template("maintainers/file.html", rows=rows, statuses=subs.STATUSES,
+                                    logout=FlaskForm()))
+
+
+def _submission(ident: int) -> subs.Submission:
+    sub = subs.get(get_engine(current_app.config), ident)
+    if sub is None:
+        raise NotFound(f"Aucune contribution n° {ident}.")
+    return sub
+
+
+@bp.get("/contributions/<int:ident>")
+def contribution(ident: int):  # noqa: ANN201
+    sub = _submission(ident)
+    changes, body, stale = [], [], False
+    if sub.has_file:
+        path = Path(current_app.config["DATA"]) / f"{sub.record_id}.md"
+        current = check_file(path) if path.exists() else None
+        old = current.meta if current is not None and sub.kind == "correction" else None
+        changes = field_changes(old, sub.meta)
+        body = body_diff(current.body if old is not None else "", sub.body)
+        stale = sub.kind == "correction" and subs.file_hash(path) != sub.base_hash
+    problems = [p.message for p in sub.check().problems if not p.warning] if sub.has_file \
+        else []
+    return _private(render_template("maintainers/contribution.html", sub=sub, changes=changes,
+                                    body=body, stale=stale, problems=problems,
+                                    form=DecisionForm(), logout=FlaskForm()))
+
+
+@bp.post("/contributions/<int:ident>/accepter")
+def accepter(ident: int):  # noqa: ANN201
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            done = subs.accept(get_engine(current_app.config), Path(current_app.config["DATA"]),
+                               ident, form.raison.data or "",
+                               force=request.form.get("forcer") == "1")
+        except subs.SubmissionError as exc:
+            flash(f"Contribution n° {ident} non acceptée : {exc}.", "erreur")
+            return redirect(url_for("maintainers.contribution", ident=ident), 303)
+        where = f" ; fichier {done.path.name} écrit, à publier avec git puis « registry " \
+                "build »" if done.path else ""
+        flash(f"Contribution n° {ident} acceptée{where}.", "succes")
+    return redirect(url_for("maintainers.file"), 303)
+
+
+@bp.post("/contributions/<int:ident>/refuser")
+def refuser(ident: int):  # noqa: ANN201
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            subs.reject(get_engine(current_app.config), ident, form.raison.data or "")
+        except subs.SubmissionError as exc:
+            flash(f"Contribution n° {ident} non refusée : {exc}.", "erreur")
+            return redirect(url_for("maintainers.contribution", ident=ident), 303)
+        flash(f"Contribution n° {ident} refusée.", "succes")
+    return redirect(url_for("maintainers.file"), 303)

@@ -1,0 +1,171 @@
+"""The contribution queue and its commands: accept, reject, commit, survive rebuilds;
+`registry diff` between git revisions with the coverage delta."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from registry import submissions as subs
+from registry.build import build
+from registry.database import get_engine
+from registry.validate import check_file
+from tests.contribrepo import commit_all, git, init_repo, settings
+from tests.recordfactory import record_meta, with_etats, write_record
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> dict:
+    repo = tmp_path / "depot"
+    data = init_repo(repo)
+    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
+    write_record(data, "autre-essai", nom="Autre algorithme")
+    commit_all(repo, "Add two records", "2025-01-10T10:00:00+01:00")
+    return {"repo": repo, "data": data, "settings": settings(data, tmp_path / "instance")}
+
+
+def correction(site: dict, **changes: object) -> subs.Submission:
+    data = site["data"]
+    current = check_file(data / "caf-essai.md")
+    meta = {**current.meta, **changes}
+    return subs.create(get_engine(site["settings"]), "correction", "caf-essai", meta,
+                       current.body, message="Le statut a changé : voir le rapport.",
+                       name="Camille", email="camille@example.org",
+                       base_hash=subs.file_hash(data / "caf-essai.md"))
+
+
+def test_accepted_submission_writes_a_file_that_registry_validate_accepts(repo: dict,
+                                                                           cli) -> None:
+    sub = correction(repo, statut="suspendu")
+    listing = cli("submissions", "list", env=_env(repo))
+    assert f"{sub.id}" in listing.output and "caf-essai" in listing.output
+    shown = cli("submissions", "show", str(sub.id), env=_env(repo))
+    assert "Statut (statut) : « deploye » → « suspendu »" in shown.output
+    assert "camille@example.org" in shown.output and "fiche valide" in shown.output
+    result = cli("submissions", "accept", str(sub.id), env=_env(repo))
+    assert result.exit_code == 0, result.output
+    assert "acceptée" in result.output
+    assert check_file(repo["data"] / "caf-essai.md").meta["statut"] == "suspendu"
+    checked = cli("validate", str(repo["data"]))
+    assert checked.exit_code == 0, checked.output
+    again = cli("submissions", "accept", str(sub.id), env=_env(repo))
+    assert again.exit_code == 1 and "déjà été traitée" in again.output
+
+
+def _env(site: dict) -> dict:
+    return {"REGISTRY_DATA": str(site["data"]),
+            "REGISTRY_INSTANCE": site["settings"]["INSTANCE"]}
+
+
+def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:
+    sub = correction(repo, statut="suspendu")
+    refused = cli("submissions", "reject", str(sub.id), "--raison", " ", env=_env(repo))
+    assert refused.exit_code == 1 and "raison" in refused.output
+    done = cli("submissions", "reject", str(sub.id), "--raison", "Source introuvable.",
+               env=_env(repo))
+    assert done.exit_code == 0
+    stored = subs.get(get_engine(repo["settings"]), sub.id)
+    assert stored.status == subs.REJECTED and stored.reason == "Source introuvable."
+    assert check_file(repo["data"] / "caf-essai.md").meta["statut"] == "deploye"
+
+
+def test_submissions_survive_a_full_rebuild(repo: dict) -> None:
+    build(repo["settings"], full=True)
+    sub = correction(repo, statut="suspendu")
+    build(repo["settings"], full=True)
+    write_record(repo["data"], "troisieme", nom="Troisième")
+    build(repo["settings"], full=True)
+    assert subs.get(get_engine(repo["settings"]), sub.id).status == subs.PENDING
+    database = Path(repo["settings"]["INSTANCE"]) / "registry.sqlite"
+    with sqlite3.connect(database) as con:
+        assert con.execute("SELECT count(*) FROM contribution").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM algorithme").fetchone() == (3,)
+
+
+def test_a_failed_write_leaves_the_submission_pending(repo: dict) -> None:
+    engine = get_engine(repo["settings"])
+    sub = subs.create(engine, "nouvelle", "nouvelle-fiche", record_meta(nom="Nouvelle"),
+                      "Texte.")
+    (repo["data"] / "nouvelle-fiche.md").mkdir()  # the target cannot be replaced by a file
+    with pytest.raises(subs.SubmissionError, match="reste en attente"):
+        subs.accept(engine, repo["data"], sub.id, force=True)
+    assert subs.get(engine, sub.id).status == subs.PENDING
+    (repo["data"] / "nouvelle-fiche.md").rmdir()
+    done = subs.accept(engine, repo["data"], sub.id)
+    assert done.path == repo["data"] / "nouvelle-fiche.md"
+    assert check_file(done.path).ok
+
+
+def test_a_changed_record_needs_force(repo: dict) -> None:
+    sub = correction(repo, statut="suspendu")
+    write_record(repo["data"], "caf-essai", nom="Renommé entre-temps")
+    engine = get_engine(repo["settings"])
+    with pytest.raises(subs.SubmissionError, match="a changé depuis la proposition"):
+        subs.accept(engine, repo["data"], sub.id)
+    assert subs.accept(engine, repo["data"], sub.id, force=True).path is not None
+
+
+def test_accept_commits_on_the_current_branch_with_the_submitters_name(repo: dict,
+                                                                        cli) -> None:
+    sub = correction(repo, statut="suspendu")
+    (repo["repo"] / "notes.txt").write_text("unrelated work in progress\n")
+    git(repo["repo"], "add", "notes.txt")
+    result = cli("submissions", "accept", str(sub.id), "--commit", env=_env(repo))
+    assert result.exit_code == 0, result.output
+    log = git(repo["repo"], "log", "-1", "--format=%an|%s", "--name-only")
+    assert log.startswith(f"Camille|Update record caf-essai (contribution #{sub.id})")
+    assert log.splitlines()[-1] == "data/algorithms/caf-essai.md"  # the staged file stays out
+    assert "A  notes.txt" in git(repo["repo"], "status", "--short")
+    assert subs.get(get_engine(repo["settings"]), sub.id).commit == \
+        git(repo["repo"], "rev-parse", "HEAD")
+
+
+def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli) -> None:
+    sub = correction(repo, statut="suspendu")
+    before = (repo["data"] / "caf-essai.md").read_text()
+    head = git(repo["repo"], "rev-parse", "HEAD")
+    result = cli("submissions", "accept", str(sub.id), "--branch", "contrib/1", env=_env(repo))
+    assert result.exit_code == 0, result.output
+    assert "contrib/1" in result.output
+    assert (repo["data"] / "caf-essai.md").read_text() == before
+    assert git(repo["repo"], "rev-parse", "HEAD") == head
+    assert git(repo["repo"], "status", "--short") == ""
+    on_branch = git(repo["repo"], "show", "contrib/1:data/algorithms/caf-essai.md")
+    assert 'statut: "suspendu"' in on_branch
+    assert git(repo["repo"], "rev-parse", "contrib/1^") == head
+
+
+def test_registry_diff_reports_field_changes_and_coverage_delta(repo: dict, cli) -> None:
+    data, git_repo = repo["data"], repo["repo"]
+    write_record(data, "caf-essai", nom="Score d'essai de la CAF", statut="suspendu",
+                 transparence=with_etats(budget="publie"))
+    commit_all(git_repo, "Publish the budget", "2025-02-12T10:00:00+01:00")
+    result = cli("diff", "HEAD~1", "HEAD", "--data", str(data))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "## caf-essai (modifiée)" in out
+    assert "Statut (statut) : « deploye » → « suspendu »" in out
+    assert "Transparence › Budget › État (transparence.budget.etat) : « inconnu » → " \
+           "« publie »" in out
+    assert "Transparence › Budget › Preuve (transparence.budget.url) : (absent) → " \
+           "« https://example.org/budget »" in out
+    assert "budget : 0,0 % → 50,0 %" in out
+    assert "autre-essai" not in out
+    assert "code_source :" not in out  # unchanged criteria are not listed
+
+
+def test_registry_diff_against_the_working_tree_and_new_records(repo: dict, cli) -> None:
+    write_record(repo["data"], "nouvelle", nom="Nouvelle fiche",
+                 transparence=with_etats(code_source="publie"))
+    out = cli("diff", "HEAD", "--data", str(repo["data"])).output
+    assert "## nouvelle (ajoutée) — Nouvelle fiche" in out
+    assert "Nom (nom) : (absent) → « Nouvelle fiche »" in out
+    assert "code_source : 0,0 % → 33,3 %" in out
+
+
+def test_registry_diff_explains_unknown_revisions(repo: dict, cli) -> None:
+    result = cli("diff", "v-inexistante", "--data", str(repo["data"]))
+    assert result.exit_code == 2
+    assert "révision « v-inexistante » introuvable" in result.output

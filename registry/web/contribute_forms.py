@@ -21,6 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from registry import catalogue as cat
@@ -30,7 +31,7 @@ from registry.validate import EMAIL_RE, ID_RE, Problem
 MAINTAINER_SECTIONS = ("suivi", "demandes")
 LIST_SEPARATOR = ","
 MAX_ROWS = 60
-YES_NO = [("", "—"), ("oui", "Oui"), ("non", "Non")]
+YES_NO = [SelectChoice("", "—"), SelectChoice("oui", "Oui"), SelectChoice("non", "Non")]
 
 
 class _Required:
@@ -46,9 +47,10 @@ def form_fields() -> list[cat.Field]:
     return [f for f in cat.FIELDS if f.section not in MAINTAINER_SECTIONS and f.type != cat.INT]
 
 
-def _choices(path: str, f: cat.Field) -> list[tuple[str, str]]:
+def _choices(path: str, f: cat.Field) -> list[SelectChoice]:
     labels = cat.CHOICE_LABELS.get(path, {})
-    return [("", "— choisir —")] + [(c, labels.get(c, c)) for c in f.choices]
+    return [SelectChoice("", "— choisir —")] + [SelectChoice(c, labels.get(c, c))
+                                                for c in f.choices]
 
 
 def _leaf(f: cat.Field, path: str, top: bool) -> Field:

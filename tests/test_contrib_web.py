@@ -1,0 +1,234 @@
+"""Public contribution pages: proposal forms with field errors and preview, error reports,
+tracking page, downloadable file, forge link, CSRF, rate limit — and the done-when scenario."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from registry import submissions as subs
+from registry.build import build
+from registry.database import get_engine
+from registry.validate import check_file, check_text
+from tests.contribrepo import (
+    built_app,
+    commit_all,
+    copy_real_data,
+    form_values,
+    init_repo,
+    settings,
+)
+from tests.recordfactory import write_record
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> dict:
+    repo = tmp_path / "depot"
+    data = init_repo(repo)
+    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
+    commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
+    app = built_app(data, tmp_path / "instance")
+    return {"repo": repo, "data": data, "app": app, "client": app.test_client(),
+            "engine": get_engine(settings(data, tmp_path / "instance"))}
+
+
+def new_proposal(client, **changes: str) -> dict:  # noqa: ANN001
+    values = form_values(client.get("/proposer").data)
+    values.update({
+        "identifiant": "ville-essai-cantine", "nom": "Tarification de la cantine",
+        "resume": "Calcule le tarif de la cantine selon le quotient familial.",
+        "administration-nom": "Ville d'essai", "administration-type": "collectivite",
+        "domaine": "education", "statut": "deploye", "type_technique": "regles",
+        "decision_individuelle": "oui", "degre_automatisation": "entierement_automatise",
+        "sources-0-url": "https://example.org/deliberation", "sources-0-titre": "Délibération",
+        "sources-0-type": "officielle", "mots_cles": "cantine, quotient familial",
+        "corps": "## Description\n\nUn barème par tranche.\n", "action": "envoyer",
+        "courriel": "secret@example.org", "contributeur_nom": "Dominique"})
+    values.update(changes)
+    return values
+
+
+def test_invalid_proposals_show_french_errors_next_to_the_fields(site: dict) -> None:
+    values = new_proposal(site["client"], nom="", **{"sources-0-url": "pas une adresse",
+                                                       "identifiant": "Pas Valide",
+                                                       "date_debut": "2024-13"})
+    response = site["client"].post("/proposer", data=values)
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert "Minuscules sans accents" in soup.select_one("#identifiant-erreur").text
+    values["identifiant"] = "ville-essai-cantine"
+    response = site["client"].post("/proposer", data=values)
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert "clé obligatoire manquante" in soup.select_one("#nom-erreur").text
+    assert "adresse « pas une adresse » invalide" in soup.select_one("#sources-0-url-erreur").text
+    assert "AAAA-MM-JJ" in soup.select_one("#date_debut-erreur").text
+    assert soup.select_one("#nom")["aria-invalid"] == "true"
+    assert soup.select_one("#erreurs")  # the summary at the top
+    assert subs.queue(site["engine"]) == []
+
+
+def test_preview_renders_the_record_without_storing_it(site: dict) -> None:
+    values = new_proposal(site["client"], action="apercu",
+                          corps="## Barème\n\n<script>alert(1)</script>Par tranche.")
+    response = site["client"].post("/proposer", data=values)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.data, "html.parser")
+    preview = soup.select_one(".apercu")
+    assert preview.select_one("h3").text == "Tarification de la cantine"
+    assert preview.select_one(".corps h3").text == "Barème"
+    assert "<script>" not in str(preview.select_one(".corps"))
+    assert subs.queue(site["engine"]) == []
+
+
+def test_a_new_proposal_goes_through_the_queue_to_a_valid_file(site: dict, cli) -> None:
+    client = site["client"]
+    response = client.post("/proposer", data=new_proposal(client))
+    assert response.status_code == 303
+    tracking = response.headers["Location"]
+    page = client.get(tracking)
+    text = BeautifulSoup(page.data, "html.parser").select_one("main").get_text(" ")
+    assert "En attente de relecture" in text and "secret@example.org" not in text
+    assert page.headers["Cache-Control"] == "no-store"
+    [sub] = subs.queue(site["engine"])
+    assert sub.email == "secret@example.org" and sub.name == "Dominique"
+    download = client.get(f"/contributions/{sub.token}/ville-essai-cantine.md")
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert check_text(Path("ville-essai-cantine.md"), download.data.decode()).ok
+    env = {"REGISTRY_DATA": str(site["data"]),
+           "REGISTRY_INSTANCE": site["app"].config["INSTANCE"]}
+    assert cli("submissions", "accept", str(sub.id), env=env).exit_code == 0
+    written = site["data"] / "ville-essai-cantine.md"
+    assert written.read_text() == download.data.decode()
+    assert cli("validate", str(site["data"])).exit_code == 0
+    assert check_file(written).meta["mots_cles"] == ["cantine", "quotient familial"]
+    assert "Acceptée" in client.get(tracking).get_data(as_text=True)
+
+
+def test_an_existing_identifier_is_refused(site: dict) -> None:
+    values = new_proposal(site["client"], identifiant="caf-essai")
+    response = site["client"].post("/proposer", data=values)
+    assert response.status_code == 422
+    assert "déjà cet identifiant" in BeautifulSoup(response.data, "html.parser").select_one(
+        "#identifiant-erreur").text
+
+
+def test_a_rejected_report_shows_its_reason_at_its_tracking_url(site: dict, cli) -> None:
+    client = site["client"]
+    empty = client.post("/algorithmes/caf-essai/signaler", data={"message": " "})
+    assert empty.status_code == 422
+    assert "Décrivez l'erreur" in BeautifulSoup(empty.data, "html.parser").select_one(
+        "#message-erreur").text
+    sent = client.post("/algorithmes/caf-essai/signaler",
+                       data={"message": "Le statut est faux, voir https://example.org/x"})
+    assert sent.status_code == 303
+    [sub] = subs.queue(site["engine"])
+    assert sub.kind == "signalement" and not sub.has_file
+    env = {"REGISTRY_DATA": str(site["data"]),
+           "REGISTRY_INSTANCE": site["app"].config["INSTANCE"]}
+    result = cli("submissions", "reject", str(sub.id), "--raison",
+                 "La source ne dit pas cela.", env=env)
+    assert result.exit_code == 0
+    page = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Refusée" in page and "La source ne dit pas cela." in page
+    assert client.get("/contributions/jeton-inconnu").status_code == 404
+
+
+def test_forge_links_prefill_a_new_file_and_open_the_edit_page(tmp_path: Path,
+                                                               site: dict) -> None:
+    app = built_app(site["data"], Path(site["app"].config["INSTANCE"]),
+                    FORGE_URL="https://github.com/exemple/registre", FORGE_BRANCH="principale")
+    client = app.test_client()
+    sent = client.post("/proposer", data=new_proposal(client))
+    soup = BeautifulSoup(client.get(sent.headers["Location"]).data, "html.parser")
+    link = soup.find("a", string="Proposer ce fichier sur la forge")["href"]
+    assert link.startswith("https://github.com/exemple/registre/new/principale/data/algorithms?")
+    assert "filename=ville-essai-cantine.md" in link and "value=---" in link
+    values = form_values(client.get("/algorithmes/caf-essai/corriger").data)
+    values.update(statut="suspendu", action="envoyer")
+    sent = client.post("/algorithmes/caf-essai/corriger", data=values)
+    soup = BeautifulSoup(client.get(sent.headers["Location"]).data, "html.parser")
+    assert soup.find("a", string="Modifier le fichier sur la forge")["href"] == \
+        "https://github.com/exemple/registre/edit/principale/data/algorithms/caf-essai.md"
+
+
+def test_post_without_csrf_token_is_refused(csrf_client) -> None:  # noqa: ANN001
+    page = csrf_client.get("/algorithmes/france-travail-match-ft/signaler")
+    assert page.status_code == 200 and b'name="csrf_token"' in page.data
+    response = csrf_client.post("/algorithmes/france-travail-match-ft/signaler",
+                                data={"message": "Erreur"})
+    assert response.status_code == 400
+    assert "jeton de sécurité" in response.get_data(as_text=True)
+    assert csrf_client.post("/proposer", data={"action": "envoyer"}).status_code == 400
+
+
+def test_public_posts_are_rate_limited_per_client(site: dict) -> None:
+    app = built_app(site["data"], Path(site["app"].config["INSTANCE"]), CONTRIB_RATE_LIMIT=2)
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/algorithmes/caf-essai/signaler",
+                           data={"message": "x"}).status_code == 303
+    refused = client.post("/algorithmes/caf-essai/signaler", data={"message": "x"})
+    assert refused.status_code == 429
+    assert "trop de formulaires" in refused.get_data(as_text=True)
+    assert client.post("/proposer", data={}).status_code == 429
+    other = client.post("/algorithmes/caf-essai/signaler", data={"message": "x"},
+                        environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 303
+    assert client.get("/algorithmes/caf-essai/signaler").status_code == 200
+
+
+def test_unknown_records_are_404(site: dict) -> None:
+    assert site["client"].get("/algorithmes/inexistant/corriger").status_code == 404
+    assert site["client"].post("/algorithmes/inexistant/signaler",
+                               data={"message": "x"}).status_code == 404
+
+
+def test_done_when_a_correction_of_match_ft_is_proposed_accepted_built_and_shown(
+        tmp_path: Path, cli) -> None:
+    repo = tmp_path / "depot"
+    data = copy_real_data(repo)
+    instance = tmp_path / "instance"
+    client = built_app(data, instance).test_client()
+    record = client.get("/algorithmes/france-travail-match-ft")
+    link = BeautifulSoup(record.data, "html.parser").find("a", string="Proposer une correction")
+    form_page = client.get(link["href"])
+    values = form_values(form_page.data)
+    assert values["statut"] == "en_experimentation" and values["sources-7-type"] == "presse"
+    values.update({"statut": "deploye", "transparence-budget-etat": "publie",
+                   "transparence-budget-url": "https://example.org/budget-match-ft",
+                   "message": "Déploiement national annoncé ; budget publié.",
+                   "contributeur_nom": "Sacha", "action": "envoyer"})
+    sent = client.post(link["href"], data=values)
+    assert sent.status_code == 303
+    tracking = sent.headers["Location"]
+    assert "En attente de relecture" in client.get(tracking).get_data(as_text=True)
+
+    [sub] = subs.queue(get_engine(settings(data, instance)))
+    env = {"REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance)}
+    accepted = cli("submissions", "accept", str(sub.id), "--commit", env=env)
+    assert accepted.exit_code == 0, accepted.output
+    build(settings(data, instance))
+
+    page = BeautifulSoup(client.get("/algorithmes/france-travail-match-ft").data, "html.parser")
+    assert "Déployé" in page.select_one(".faits").text
+    history = BeautifulSoup(client.get("/algorithmes/france-travail-match-ft/historique").data,
+                            "html.parser")
+    latest = history.select_one("li.version")
+    assert "Sacha" in latest.select_one(".meta-version").text
+    rows = {tr.th.contents[0].strip(): [td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in latest.select("table.diff-champs tbody tr")}
+    assert rows["Statut"] == ["« en_experimentation »", "« deploye »"]
+    assert rows["Transparence › Budget › État"] == ["« non_publie »", "« publie »"]
+    assert len(rows) == 3  # nothing else changed, though the file was rewritten canonically
+    feed = ET.fromstring(client.get("/flux.atom").data)
+    first = feed.find(f"{ATOM}entry")
+    assert first.findtext(f"{ATOM}title").startswith("Match FT")
+    assert "Statut" in first.findtext(f"{ATOM}summary")
+    assert "Acceptée" in client.get(tracking).get_data(as_text=True)
+    assert (Path(__file__).parent.parent / "data" / "algorithms" / "france-travail-match-ft.md"
+            ).read_text().count("statut: en_experimentation") == 1  # the real file is intact

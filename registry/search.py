@@ -37,7 +37,7 @@ from whoosh.analysis import (
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
 from whoosh.lang import stopwords_for_language
-from whoosh.query import And, Every, Or, Term
+from whoosh.query import And, AndNot, Every, Or, Prefix, Term
 from whoosh.sorting import FieldFacet, MultiFacet
 from whoosh.support.charset import accent_map
 
@@ -54,7 +54,9 @@ SORTS = ("pertinence", "nom", "recent")
 FIELD_BOOSTS = {"nom": 6.0, "mots_cles": 3.0, "resume": 3.0, "administration": 2.0, "corps": 1.0}
 SPELLING_FIELD = "mots"
 ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'")
-STOPWORDS = frozenset(fold(w) for w in stopwords_for_language("fr"))
+# Whoosh's French list misses a few very common words (« les », « cette »…).
+STOPWORDS = frozenset(fold(w) for w in stopwords_for_language("fr")) | {
+    "les", "cet", "cette", "dont", "ceux", "celle", "celles", "celui", "cela", "ca", "ni"}
 
 
 class ElisionFilter(Filter):
@@ -118,7 +120,7 @@ def _document(entry: Entry) -> dict:
     doc = {
         "id": entry.record.id, "nom": nom, "resume": meta.get("resume", ""),
         "administration": administration, "mots_cles": keywords, "corps": entry.text,
-        "mots": " ".join([nom, meta.get("resume", ""), administration, keywords, entry.text]),
+        "mots": " ".join([nom, meta.get("resume", ""), administration, keywords]),
         "tri_nom": fold(meta.get("nom", "")),
         "modifie": entry.modified or str(meta.get("revu_le") or ""),
         "payload": {"nom": meta.get("nom", ""), "administration": admin,
@@ -248,7 +250,9 @@ class _Generation:
         self.ix = windex.open_dir(str(path))
         self.idle: list = []
         self.retired = False
+        self.live = 0
         self._bitmaps: dict[str, dict[str, int]] | None = None
+        self._terms: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
 
     def bitmaps(self, searcher) -> dict[str, dict[str, int]]:  # noqa: ANN001
@@ -256,11 +260,43 @@ class _Generation:
         with self._lock:
             if self._bitmaps is None:
                 reader = searcher.reader()
+                self.live = to_bitmap(reader.all_doc_ids())
                 self._bitmaps = {
                     name: {value: to_bitmap(searcher.docs_for_query(Term(f"f_{name}", value)))
                            for value in reader.field_terms(f"f_{name}") if value}
                     for name in FACETS}
             return self._bitmaps
+
+    def matching(self, searcher, q) -> int:  # noqa: ANN001
+        """Bitmap of the documents matching `q`: Term, Prefix, And, Or, AndNot trees are
+        evaluated on cached per-term bitmaps (much faster than iterating Whoosh matchers);
+        anything else (phrases) is asked to Whoosh."""
+        if isinstance(q, Term):
+            key = (q.fieldname, q.text)
+            found = self._terms.get(key)
+            if found is None:
+                if len(self._terms) > 20_000:
+                    self._terms = {}
+                found = self._terms[key] = to_bitmap(searcher.docs_for_query(q))
+            return found
+        if isinstance(q, Prefix):
+            found = 0
+            for text in searcher.reader().expand_prefix(q.fieldname, q.text):
+                found |= self.matching(searcher, Term(q.fieldname, text))
+            return found
+        if isinstance(q, Or):
+            found = 0
+            for sub in q.subqueries:
+                found |= self.matching(searcher, sub)
+            return found
+        if isinstance(q, And):
+            found = -1
+            for sub in q.subqueries:
+                found &= self.matching(searcher, sub)
+            return found if found != -1 else 0
+        if isinstance(q, AndNot):
+            return self.matching(searcher, q.a) & ~self.matching(searcher, q.b)
+        return to_bitmap(searcher.docs_for_query(q))
 
     def close(self) -> None:
         self.retired = True
@@ -336,11 +372,11 @@ class SearchIndex:
             compiler = Compiler(french_analyzer(), FIELD_BOOSTS, synonym_table(french_analyzer))
             compiled = compiler.compile(query, s.reader())
             bitmaps = gen.bitmaps(s)
-            allowed = _filter_bitmap(bitmaps, filters, s.doc_count_all())
+            allowed = _filter_bitmap(bitmaps, filters, gen.live)
             matched = allowed if compiled.query is None else \
-                to_bitmap(s.docs_for_query(compiled.query)) & allowed
+                gen.matching(s, compiled.query) & allowed
             if not matched and compiled.fallback is not None:
-                loose = to_bitmap(s.docs_for_query(compiled.fallback)) & allowed
+                loose = gen.matching(s, compiled.fallback) & allowed
                 if loose:
                     compiled.use_fallback()
                     matched = loose
@@ -359,8 +395,8 @@ class SearchIndex:
 
 
 def _filter_bitmap(bitmaps: dict[str, dict[str, int]], filters: dict[str, list[str]],
-                   count: int) -> int:
-    allowed = (1 << count) - 1
+                   live: int) -> int:
+    allowed = live
     for name, values in filters.items():
         union = 0
         for value in values:
@@ -380,7 +416,7 @@ def _page(s, compiled, filters: dict[str, list[str]], page: int, per_page: int, 
     restrict = And([Or([Term(f"f_{name}", v) for v in values])
                     for name, values in filters.items()]) if filters else None
     found = s.search(query, limit=page * per_page, filter=restrict, sortedby=sortedby)
-    found.fragmenter = ContextFragmenter(maxchars=300, surround=90)
+    found.fragmenter = ContextFragmenter(maxchars=300, surround=90, charlimit=4_000)
     found.formatter = MarkFormatter(between=" … ")
     hits = []
     for hit in list(found)[(page - 1) * per_page:]:

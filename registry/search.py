@@ -416,7 +416,7 @@ def _page(s, compiled, filters: dict[str, list[str]], page: int, per_page: int, 
     restrict = And([Or([Term(f"f_{name}", v) for v in values])
                     for name, values in filters.items()]) if filters else None
     found = s.search(query, limit=page * per_page, filter=restrict, sortedby=sortedby)
-    found.fragmenter = ContextFragmenter(maxchars=300, surround=90, charlimit=4_000)
+    found.fragmenter = ContextFragmenter(maxchars=300, surround=90, charlimit=1_500)
     found.formatter = MarkFormatter(between=" … ")
     hits = []
     for hit in list(found)[(page - 1) * per_page:]:

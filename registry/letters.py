@@ -160,6 +160,7 @@ class LetterRequest:
     refus_expres: date | None = None
     decision_reference: str = ""  # explication
     decision_date: date | None = None  # explication
+    site_url: str = ""  # public address of the registry; default: the SITE_URL setting
 
 
 @dataclass
@@ -174,6 +175,7 @@ class Letter:
     documents: list[str]
     articles: list[Article]
     warnings: list[str] = field(default_factory=list)
+    url: str = ""  # the record page
 
     @property
     def html(self) -> Markup:
@@ -210,8 +212,9 @@ def _environment(html: bool = False, templates: Path = TEMPLATES) -> jinja2.Envi
     return env
 
 
-def record_url(record_id: str) -> str:
-    return f"{str(load_settings()['SITE_URL']).rstrip('/')}/algorithmes/{record_id}"
+def record_url(record_id: str, site_url: str = "") -> str:
+    """Public address of a record page (``site_url`` defaults to the SITE_URL setting)."""
+    return f"{(site_url or str(load_settings()['SITE_URL'])).rstrip('/')}/algorithmes/{record_id}"
 
 
 def _check(request: LetterRequest, meta: dict) -> tuple[list[str], list[str]]:
@@ -280,7 +283,7 @@ def build_context(record: object, request: LetterRequest) -> dict:
         "subject": f"{LETTER_TYPES[request.kind]} – {meta.get('nom', record_id)}",
         "algo": {"id": record_id, "nom": meta.get("nom", record_id),
                  "sigle": meta.get("sigle", ""), "resume": meta.get("resume", ""),
-                 "url": record_url(record_id),
+                 "url": record_url(record_id, request.site_url),
                  "decision_individuelle": meta.get("decision_individuelle", "inconnu"),
                  "degre_automatisation": meta.get("degre_automatisation", "inconnu"),
                  "page_officielle": meta.get("page_officielle", "")},
@@ -328,7 +331,7 @@ def render_letter(record: object, request: LetterRequest,
     return Letter(request.kind, context["subject"], text, context["algo"]["id"],
                   context["algo"]["nom"], context["administration"]["nom"],
                   context["deadlines"], [d["key"] for d in context["documents"]], articles,
-                  context["warnings"])
+                  context["warnings"], context["algo"]["url"])
 
 
 # --- Outputs -----------------------------------------------------------------------------
@@ -429,7 +432,7 @@ def render_pdf(letter: Letter, font: Path | None = None, *, use_core_font: bool 
 
 
 def render_ics(deadlines: Deadlines, algorithm: str, record_id: str,
-               now: datetime | None = None) -> bytes:
+               now: datetime | None = None, url: str = "") -> bytes:
     """The deadlines as all-day iCalendar events, each with reminders 7 days and 1 day
     before. No personal data: only the algorithm and the dates."""
     from icalendar import Alarm, Calendar, Event
@@ -453,7 +456,7 @@ def render_ics(deadlines: Deadlines, algorithm: str, record_id: str,
         event.add("dtend", when + timedelta(days=1))
         event.add("summary", f"{label} – {algorithm}")
         event.add("description", f"{label} : {date_fr(when)}.\nCalcul : {EXPLANATIONS[key]}."
-                                 f"\nFiche : {record_url(record_id)}\n{LEGAL_NOTICE}")
+                                 f"\nFiche : {url or record_url(record_id)}\n{LEGAL_NOTICE}")
         event.add("transp", "TRANSPARENT")
         for days in (7, 1):
             alarm = Alarm()
@@ -484,7 +487,7 @@ def madada_url(record: object, letter: Letter) -> str:
     items = "\n".join(f"- {cat.CRITERIA_BY_KEY[k].documents}" for k in letter.documents)
     default_letter = (f"pourriez-vous me communiquer les documents suivants relatifs au "
                       f"traitement « {letter.algorithm} » :\n{items}\n"
-                      f"(fiche du registre : {record_url(letter.record_id)})")
+                      f"(fiche du registre : {letter.url or record_url(letter.record_id)})")
     query = urlencode({"title": f"{letter.algorithm} – documents",
                        "default_letter": default_letter,
                        "tags": f"algo-{letter.record_id}"}, quote_via=quote)

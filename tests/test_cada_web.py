@@ -15,6 +15,7 @@ from registry import catalogue as cat
 from registry.config import PROJECT_ROOT
 from registry.letters import default_documents
 from registry.records import load_records
+from tests.conftest import make_app
 
 IDENT = "dgfip-cfvr"
 RECORD = load_records(PROJECT_ROOT / "data" / "algorithms" / f"{IDENT}.md")[0]
@@ -189,6 +190,15 @@ def test_post_with_csrf_token_works(csrf_client) -> None:  # noqa: ANN001
     reposted = preview.select_one("form input[name=csrf_token]")["value"]
     response = csrf_client.post(f"{URL}/pdf", data=_form_data(csrf_token=reposted))
     assert response.status_code == 200 and response.get_data().startswith(b"%PDF-")
+
+
+def test_letter_and_calendar_link_to_the_public_site(built_instance) -> None:  # noqa: ANN001
+    client = make_app(built_instance, SITE_URL="https://registre.example").test_client()
+    record_url = f"https://registre.example/algorithmes/{IDENT}"
+    response = client.post(URL, data=_form_data())
+    assert record_url in _soup(response).select_one(".apercu-lettre").get_text()
+    ics = client.post(f"{URL}/ics", data=_form_data()).get_data().decode()
+    assert record_url in ics.replace("\r\n ", "")
 
 
 def test_cnaf_record_flow(client) -> None:  # noqa: ANN001

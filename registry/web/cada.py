@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -137,7 +137,7 @@ def _letter_request(form: DemandeForm) -> LetterRequest:
         date_demande=form.date_demande.data, reception=form.reception.data,
         refus_expres=form.refus_expres.data,
         decision_reference=form.decision_reference.data or "",
-        decision_date=form.decision_date.data)
+        decision_date=form.decision_date.data, site_url=str(current_app.config["SITE_URL"]))
 
 
 def _private(response: Response) -> Response:
@@ -231,6 +231,6 @@ def pdf(ident: str) -> Response:
 def ics(ident: str) -> Response:
     """The deadlines as an iCalendar file with reminders."""
     return _download(ident, lambda letter: Response(
-        render_ics(letter.deadlines, letter.algorithm, letter.record_id),
+        render_ics(letter.deadlines, letter.algorithm, letter.record_id, url=letter.url),
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="echeances-{ident}.ics"'}))

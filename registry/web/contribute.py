@@ -24,6 +24,7 @@ from registry.web.contribute_forms import (
     SignalementForm,
     attach_problems,
     form_meta,
+    form_sections,
     record_form_class,
     record_formdata,
     rows_for,
@@ -97,6 +98,7 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
     status = 422 if request.method == "POST" and (form.errors or general) else 200
     return _private(render_template("contribute/proposition.html", form=form, kind=kind,
                                     ident=ident, meta=meta, preview=preview,
+                                    sections=form_sections(),
                                     general=general or []), status)
 
 

@@ -47,6 +47,16 @@ def form_fields() -> list[cat.Field]:
     return [f for f in cat.FIELDS if f.section not in MAINTAINER_SECTIONS and f.type != cat.INT]
 
 
+def form_sections() -> list[tuple[str, str, list[str]]]:
+    """(section key, label, field keys) of the proposal form, in catalogue order."""
+    out = []
+    for key, label in cat.SECTIONS.items():
+        keys = [f.key for f in form_fields() if f.section == key]
+        if keys:
+            out.append((key, label, keys))
+    return out
+
+
 def _choices(path: str, f: cat.Field) -> list[SelectChoice]:
     labels = cat.CHOICE_LABELS.get(path, {})
     return [SelectChoice("", "— choisir —")] + [SelectChoice(c, labels.get(c, c))

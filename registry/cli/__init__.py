@@ -7,7 +7,8 @@ import importlib
 import click
 
 # Each module exposes ``commands``: a list of click commands added to the group.
-COMMAND_MODULES = ("records", "site", "coverage", "cada", "quality", "opendata", "contrib")
+COMMAND_MODULES = ("records", "site", "coverage", "cada", "quality", "opendata", "contrib",
+                   "freeze")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,6 +9,7 @@ from registry.web.errors import NotFound
 from registry.web.overview import administration_page, get_overview
 
 bp = Blueprint("administrations", __name__)
+LIMIT = 50  # algorithms listed on an administration's page (the search lists them all)
 
 
 @bp.get("/administrations")
@@ -22,4 +23,5 @@ def fiche(slug: str) -> str:
     page = administration_page(get_store(), slug[:200])
     if page is None:
         raise NotFound(f"Aucune administration ne correspond à l'adresse « {slug[:80]} ».")
-    return render_template("administrations/fiche.html", slug=slug, page=page)
+    return render_template("administrations/fiche.html", slug=slug, page=page,
+                           limit=LIMIT)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -57,10 +59,32 @@ def extrait(html: str) -> Markup:
     return Markup(nh3.clean(html or "", tags={"mark"}, attributes={}))
 
 
-def sections() -> list[tuple[str, str, list[cat.Field]]]:
-    """(key, label, fields) for each section of the record page, in catalogue order."""
-    return [(key, text, [f for f in cat.FIELDS if f.section == key])
-            for key, text in cat.SECTIONS.items()]
+@dataclass(frozen=True)
+class Section:
+    """A section of the record page: its scalar/object fields, then its list fields."""
+
+    key: str
+    label: str
+    simples: tuple[cat.Field, ...]
+    listes: tuple[cat.Field, ...]
+
+    @property
+    def fields(self) -> tuple[cat.Field, ...]:
+        return self.simples + self.listes
+
+
+LIST_TYPES = (cat.OBJECT_LIST, cat.TRANSPARENCE)
+
+
+@cache
+def sections() -> tuple[Section, ...]:
+    """Each section of the record page with its fields, in catalogue order (computed once)."""
+    out = []
+    for key, text in cat.SECTIONS.items():
+        fields = [f for f in cat.FIELDS if f.section == key]
+        out.append(Section(key, text, tuple(f for f in fields if f.type not in LIST_TYPES),
+                           tuple(f for f in fields if f.type in LIST_TYPES)))
+    return tuple(out)
 
 
 def action_url(endpoint: str, ident: str, endpoints: set[str]) -> str | None:
@@ -74,12 +98,25 @@ def action_url(endpoint: str, ident: str, endpoints: set[str]) -> str | None:
     return url_for(endpoint, **({args[0]: ident} if len(args) == 1 else {"id": ident}))
 
 
+@cache
+def label(path: str) -> str:
+    """The catalogue label of a dotted field path (cached: the catalogue never changes)."""
+    return cat.label(path)
+
+
+def choice(value: object, path: str) -> str:
+    """The French label of a controlled value."""
+    labels = cat.CHOICE_LABELS.get(path)
+    text = str(value)
+    return labels.get(text, text) if labels else text
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         date_fr=french_date, nombre_fr=nombre_fr, safe_url=safe_url, contact_url=contact_url,
         host=host, shift_headings=shift_headings, extrait=extrait,
-        choice=lambda value, path: cat.choice_label(path, value))
-    app.jinja_env.globals.update(catalogue=cat, label=cat.label, sections=sections,
+        choice=choice)
+    app.jinja_env.globals.update(catalogue=cat, label=label, sections=sections,
                                  action_url=action_url)
 
     @app.context_processor

@@ -32,6 +32,7 @@ class Overview:
     recents: list[dict]
     domaines: list[tuple[str, str, int]]  # (value, label, count)
     administrations: list[AdministrationSummary]
+    top_administrations: list[AdministrationSummary]  # the 8 with the most records
     scores: dict[str, coverage.Figure]  # administration slug -> pooled transparency score
     pages: dict[str, dict] = field(default_factory=dict)  # administration slug -> page data
 
@@ -49,6 +50,7 @@ def _compute(store: Store) -> Overview:
     for row, record in zip(rows, records, strict=True):
         by_admin.setdefault(row.administration_slug, []).append(record)
         domaines[row.domaine] = domaines.get(row.domaine, 0) + 1
+    administrations = store.administrations()
     recents = sorted(rows, key=lambda r: (r.derniere_modification or "", r.nom), reverse=True)[:6]
     return Overview(
         total=len(rows),
@@ -57,7 +59,8 @@ def _compute(store: Store) -> Overview:
                   "derniere_modification": r.derniere_modification} for r in recents],
         domaines=[(key, text, domaines[key]) for key, text in cat.DOMAINES.items()
                   if key in domaines],
-        administrations=store.administrations(),
+        administrations=administrations,
+        top_administrations=sorted(administrations, key=lambda a: -a.nombre)[:8],
         scores={slug: _pooled(recs) for slug, recs in by_admin.items()},
     )
 

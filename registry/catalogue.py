@@ -424,7 +424,13 @@ FIELDS: tuple[Field, ...] = (
                     example="Code source du score de risque"),
               Field("statut", ENUM, "Statut", "Où en est la demande.", required=True,
                     choices=_enum(DEMANDE_STATUTS), example="en_attente"),
+              Field("date_reception", DATE, "Reçue le",
+                    "Date de réception par l'administration (accusé de réception), AAAA-MM-JJ ; "
+                    "à défaut, les délais partent de la date d'envoi.", example="2026-03-12"),
               Field("date_reponse", DATE, "Réponse le", "AAAA-MM-JJ.", example="2026-04-02"),
+              Field("date_enregistrement_cada", DATE, "Saisine enregistrée le",
+                    "Date d'enregistrement de la saisine par la CADA, AAAA-MM-JJ.",
+                    example="2026-06-01"),
               Field("avis_cada", TEXT, "Avis CADA", "Numéro et sens de l'avis.",
                     example="20231234 favorable"),
               Field("url", URL, "Lien", "Page de suivi (Ma Dada…).",

@@ -20,6 +20,8 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 20_000
 MAX_DEPTH = 40
 _STR_TAG = "tag:yaml.org,2002:str"
+# libyaml's parser when available (about ten times faster); same nodes, same marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KNOWN_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
@@ -75,7 +77,7 @@ def parse(text: str) -> Parsed:
     yaml_text, out.body, first, out.body_line = parts  # type: ignore[misc]
     out.front_matter_line = first
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = yaml.compose(yaml_text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first + (mark.line if mark else 0)
@@ -151,6 +153,6 @@ class _Builder:
             value = self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError):
             return node.value
-        if node.style is None:
+        if not node.style:  # plain scalar (None from PyYAML, "" from libyaml)
             self.out.raw[path] = (node.value, node.tag.rsplit(":", 1)[-1])
         return value

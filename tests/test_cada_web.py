@@ -214,38 +214,30 @@ def test_cnaf_record_flow(client) -> None:  # noqa: ANN001
 # --- in a real browser ------------------------------------------------------------
 
 @pytest.mark.browser
-def test_flow_in_chromium_is_accessible_and_downloads_work(live_server: str) -> None:
+def test_flow_in_chromium_is_accessible_and_downloads_work(live_server: str, page) -> None:  # noqa: ANN001
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page(accept_downloads=True)
-        csp_errors: list[str] = []
-        page.on("console", lambda m: csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        page.goto(f"{live_server}/algorithmes/{IDENT}")
-        page.get_by_role("link", name="Demander les documents").first.click()
-        assert page.url.endswith(URL)
-        form_results = Axe().run(page)
-        page.get_by_role("button", name="Préparer la lettre").click()  # name missing
-        assert "Indiquez votre nom" in page.locator("#nom-erreur").inner_text()
-        error_results = Axe().run(page)
-        page.get_by_label("Nom et prénom, ou nom de l'association").fill("Camille Requérante")
-        page.get_by_role("button", name="Préparer la lettre").click()
-        assert page.get_by_role("heading", name="Votre lettre est prête").is_visible()
-        preview_results = Axe().run(page)
-        with page.expect_download() as info:
-            page.get_by_role("button", name="Lettre en PDF").click()
-        pdf_path = info.value.path()
-        with page.expect_download() as info:
-            page.get_by_role("button", name="Calendrier des délais (.ics)").click()
-        ics_path = info.value.path()
-        with open(pdf_path, "rb") as handle:
-            assert handle.read(5) == b"%PDF-"
-        with open(ics_path, "rb") as handle:
-            assert icalendar.Calendar.from_ical(handle.read()).walk("VEVENT")
-        browser.close()
+    page.goto(f"{live_server}/algorithmes/{IDENT}")
+    page.get_by_role("link", name="Demander les documents").first.click()
+    assert page.url.endswith(URL)
+    form_results = Axe().run(page)
+    page.get_by_role("button", name="Préparer la lettre").click()  # name missing
+    assert "Indiquez votre nom" in page.locator("#nom-erreur").inner_text()
+    error_results = Axe().run(page)
+    page.get_by_label("Nom et prénom, ou nom de l'association").fill("Camille Requérante")
+    page.get_by_role("button", name="Préparer la lettre").click()
+    assert page.get_by_role("heading", name="Votre lettre est prête").is_visible()
+    preview_results = Axe().run(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Lettre en PDF").click()
+    pdf_path = info.value.path()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Calendrier des délais (.ics)").click()
+    ics_path = info.value.path()
+    with open(pdf_path, "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    with open(ics_path, "rb") as handle:
+        assert icalendar.Calendar.from_ical(handle.read()).walk("VEVENT")
     for results in (form_results, error_results, preview_results):
         assert results.violations_count == 0, results.generate_report()
-    assert csp_errors == []
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []

@@ -212,19 +212,11 @@ def server(app_history) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.mark.browser
-def test_page_passes_axe_in_chromium(server: str) -> None:
+def test_page_passes_axe_in_chromium(server: str, page) -> None:  # noqa: ANN001
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
-        csp_errors: list[str] = []
-        page.on("console", lambda m: csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        page.goto(f"{server}/couverture")
-        assert page.locator("svg[role=img]").count() == 2
-        results = Axe().run(page)
-        browser.close()
+    page.goto(f"{server}/couverture")
+    assert page.locator("svg[role=img]").count() == 2
+    results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
-    assert csp_errors == []
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []

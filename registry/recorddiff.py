@@ -127,11 +127,34 @@ def _walk(old: object, new: object, parts: list[str | int], out: list[FieldChang
             _walk(old.get(key), new.get(key), parts + [key], out)
         return
     if isinstance(old, list) and isinstance(new, list) and _is_object_list(parts):
-        for i in range(max(len(old), len(new))):
-            _walk(old[i] if i < len(old) else None, new[i] if i < len(new) else None,
-                  parts + [i], out)
+        _walk_items(old, new, parts, out)
         return
     out.append(FieldChange(dotted(parts), label_of(parts), old, new))
+
+
+def _identity(item: object) -> str:
+    """What identifies a list item across versions: its url, else its first value."""
+    if isinstance(item, dict) and item:
+        return str(item.get("url") or next(iter(item.values())))
+    return repr(item)
+
+
+def _walk_items(old: list, new: list, parts: list[str | int], out: list[FieldChange]) -> None:
+    """Align two object lists (an inserted source does not shift every later one)."""
+    matcher = difflib.SequenceMatcher(a=[_identity(i) for i in old],
+                                      b=[_identity(i) for i in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                _walk(old[i], new[j], parts + [j], out)
+            continue
+        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for k in range(pairs):
+            _walk(old[i1 + k], new[j1 + k], parts + [j1 + k], out)
+        for i in range(i1 + pairs, i2):
+            _walk(old[i], None, parts + [i], out)
+        for j in range(j1 + pairs, j2):
+            _walk(None, new[j], parts + [j], out)
 
 
 def _ordered(keys: list[str], parts: list[str | int]) -> list[str]:

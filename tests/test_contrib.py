@@ -169,3 +169,16 @@ def test_registry_diff_explains_unknown_revisions(repo: dict, cli) -> None:
     result = cli("diff", "v-inexistante", "--data", str(repo["data"]))
     assert result.exit_code == 2
     assert "révision « v-inexistante » introuvable" in result.output
+
+
+def test_an_inserted_source_does_not_shift_the_others() -> None:
+    from registry.recorddiff import field_changes
+
+    source = {"url": "https://example.org/a", "titre": "A", "type": "presse"}
+    other = {"url": "https://example.org/b", "titre": "B", "type": "presse"}
+    added = {"url": "https://example.org/new", "titre": "Nouvelle", "type": "officielle"}
+    changes = field_changes({"sources": [source, other]},
+                            {"sources": [added, source, {**other, "titre": "B2"}]})
+    assert [(c.path, c.kind) for c in changes] == [("sources[0]", "ajout"),
+                                                   ("sources[2].titre", "modification")]
+    assert changes[1].label == "Sources n° 3 › Titre"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.catalogue import DEMANDE_STATUTS
-from registry.text import MONTHS as MONTHS_FR
+from registry.text import french_date
 
 # Order of the dated steps, with their French label.
 STEPS: dict[str, str] = {
@@ -72,12 +72,7 @@ def parse_date(value: object, what: str = "date") -> date | None:
                     "(ex. 2026-03-10)")
 
 
-def date_fr(value: date | None) -> str:
-    """« 10 juin 2026 », « 1er juin 2026 »; empty string for None."""
-    if value is None:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS_FR[value.month - 1]} {value.year}"
+date_fr = french_date  # « 10 juin 2026 », « 1er juin 2026 »; empty string for None
 
 
 @dataclass(frozen=True)

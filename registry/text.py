@@ -26,7 +26,8 @@ def french_date(value: date | str | None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, date):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {MONTHS[value.month - 1]} {value.year}"
     parts = str(value)[:10].split("-")
     try:
         if len(parts) == 3:

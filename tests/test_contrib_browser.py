@@ -8,35 +8,27 @@ IDENT = "france-travail-match-ft"
 
 
 @pytest.mark.browser
-def test_contribution_pages_are_accessible(live_server: str) -> None:
+def test_contribution_pages_are_accessible(live_server: str, page) -> None:  # noqa: ANN001
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     results = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-        page = browser.new_page()
-        csp_errors: list[str] = []
-        page.on("console", lambda m: csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        page.goto(f"{live_server}/algorithmes/{IDENT}")
-        page.get_by_role("link", name="Signaler une erreur").first.click()
-        results["signaler"] = Axe().run(page)
-        page.get_by_role("button", name="Envoyer le signalement").click()  # empty message
-        assert "Décrivez l'erreur" in page.locator("#message-erreur").inner_text()
-        results["signaler-erreurs"] = Axe().run(page)
-        page.goto(f"{live_server}/algorithmes/{IDENT}/corriger")
-        page.get_by_label("Nom (obligatoire)", exact=True).fill("")
-        page.get_by_role("button", name="Prévisualiser").click()
-        assert "clé obligatoire manquante" in page.locator("#nom-erreur").inner_text()
-        results["correction-erreurs"] = Axe().run(page)
-        page.goto(f"{live_server}/proposer")
-        results["proposer"] = Axe().run(page)
-        page.goto(f"{live_server}/algorithmes/{IDENT}/historique")
-        results["historique"] = Axe().run(page)
-        page.goto(f"{live_server}/mainteneurs")
-        results["connexion"] = Axe().run(page)
-        browser.close()
+    page.goto(f"{live_server}/algorithmes/{IDENT}")
+    page.get_by_role("link", name="Signaler une erreur").first.click()
+    results["signaler"] = Axe().run(page)
+    page.get_by_role("button", name="Envoyer le signalement").click()  # empty message
+    assert "Décrivez l'erreur" in page.locator("#message-erreur").inner_text()
+    results["signaler-erreurs"] = Axe().run(page)
+    page.goto(f"{live_server}/algorithmes/{IDENT}/corriger")
+    page.get_by_label("Nom (obligatoire)", exact=True).fill("")
+    page.get_by_role("button", name="Prévisualiser").click()
+    assert "clé obligatoire manquante" in page.locator("#nom-erreur").inner_text()
+    results["correction-erreurs"] = Axe().run(page)
+    page.goto(f"{live_server}/proposer")
+    results["proposer"] = Axe().run(page)
+    page.goto(f"{live_server}/algorithmes/{IDENT}/historique")
+    results["historique"] = Axe().run(page)
+    page.goto(f"{live_server}/mainteneurs")
+    results["connexion"] = Axe().run(page)
     for name, result in results.items():
         assert result.violations_count == 0, f"{name}: {result.generate_report()}"
-    assert csp_errors == []
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []

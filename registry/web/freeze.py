@@ -40,11 +40,13 @@ SEEDS = ("/", "/algorithmes", "/administrations", "/couverture", "/a-propos", "/
          "/api/v1/algorithmes", "/api/v1/couverture", "/api/v1/schema", "/api/v1/openapi.json",
          *(f"/exports/{name}" for name in FILE_NAMES.values()))
 PAGES = {"pages.a_propos", "administrations.liste", "administrations.fiche",
-         "algorithmes.fiche", "coverage.page", "opendata.page"}
+         "algorithmes.fiche", "coverage.page", "opendata.page", "history.historique"}
 FILES = {"api.algorithme": "api/v1/algorithmes/{ident}.json",
          "coverage.api": "api/v1/couverture.json", "opendata.schema": "api/v1/schema.json",
          "opendata.schema_version": "api/v1/schema/{version}.json",
-         "opendata.openapi": "api/v1/openapi.json", "opendata.export": "exports/{name}"}
+         "opendata.openapi": "api/v1/openapi.json", "opendata.export": "exports/{name}",
+         "history.flux": "flux.atom", "history.flux_administration":
+         "administrations/{slug}/flux.atom"}
 
 
 class FreezeError(Exception):

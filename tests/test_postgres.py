@@ -23,6 +23,8 @@ from tests import pg_server
 from tests.conftest import DATA, make_app
 from tests.recordfactory import with_etats, write_record
 
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[pg_server.Cluster]:

@@ -12,6 +12,8 @@ from playwright.sync_api import Page, expect
 
 from tests.test_freeze import make_frozen_site
 
+pytestmark = pytest.mark.browser
+
 
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:

@@ -44,7 +44,8 @@ def test_new_writes_a_skeleton_that_validates_once_filled(tmp_path: Path) -> Non
     text = path.read_text()
     assert run("validate", str(path)).returncode == 1  # empty required keys
     fills = {"nom:": 'nom: "Mon algorithme"', "resume:": 'resume: "Ce qu\'il fait."',
-             "  nom:": '  nom: "Ministère"', "  type:": "  type: etat", "domaine:": "domaine: social",
+             "  nom:": '  nom: "Ministère"', "  type:": "  type: etat",
+             "domaine:": "domaine: social",
              "statut:": "statut: deploye", "type_technique:": "type_technique: regles",
              "decision_individuelle:": "decision_individuelle: oui",
              "degre_automatisation:": "degre_automatisation: aide_a_la_decision",

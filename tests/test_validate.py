@@ -31,7 +31,8 @@ CASES = {
     "resume-trop-long": (4, "resume : texte trop long (440 caractères, 400 au plus)"),
     "booleen-yaml": (9, "vouliez-vous dire « non »"),
     "cle-en-double": (8, "nom : clé en double"),
-    "critere-inconnu": (9, "transparence.code : critère inconnu ; vouliez-vous dire « code_source »"),
+    "critere-inconnu": (9, "transparence.code : critère inconnu ; "
+                           "vouliez-vous dire « code_source »"),
     "booleen-attendu": (9, "evaluations[0].publique : true ou false attendu"),
     "montant-texte": (9, "budget[0].montant_eur : un montant positif est attendu"),
     "version-schema": (2, "schema : version de schéma « 2 » inconnue"),

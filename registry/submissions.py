@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import JSON, Column, Text
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, select, update
 
 from registry.validate import Checked, check_text
 from registry.writer import record_text, write_record_file
@@ -140,16 +140,17 @@ def queue(engine: Engine, status: str | None = None) -> list[Submission]:
 
 
 def _decide(engine: Engine, sub: Submission, status: str, reason: str, commit: str = "") -> None:
-    with Session(engine, expire_on_commit=False) as session:
-        row = session.get(Submission, sub.id)
-        if row is None or row.status != PENDING:
-            raise SubmissionError(f"la contribution n° {sub.id} a déjà été traitée")
-        row.status, row.reason, row.commit = status, reason, commit
-        row.decided_at = _now()
-        session.add(row)
+    """Record a decision; a conditional UPDATE makes it atomic across processes and replicas."""
+    decided_at = _now()
+    with Session(engine) as session:
+        result = session.execute(
+            update(Submission)
+            .where(Submission.id == sub.id, Submission.status == PENDING)
+            .values(status=status, reason=reason, commit=commit, decided_at=decided_at))
         session.commit()
-        session.refresh(row)
-    sub.status, sub.reason, sub.commit, sub.decided_at = status, reason, commit, row.decided_at
+    if result.rowcount != 1:
+        raise SubmissionError(f"la contribution n° {sub.id} a déjà été traitée")
+    sub.status, sub.reason, sub.commit, sub.decided_at = status, reason, commit, decided_at
 
 
 def _pending(engine: Engine, ident: int) -> Submission:

@@ -90,28 +90,32 @@ def start_server(data: Path, instance: Path, port: int, threads: int) -> subproc
     raise SystemExit("le serveur n'a pas démarré")
 
 
-def scenarios(ids: list[str], admins: list[str]) -> dict[str, object]:
+def scenarios(ids: list[str], admins: list[str], words: list[str]) -> dict[str, object]:
+    """Paths by scenario. List pages reached from links (home figures, facets, first pages)
+    repeat and hit the site's results cache; free-text queries mostly miss it."""
     facets = ["domaine=" + d for d in cat.DOMAINES] + \
         [f"{c.key}={e}" for c in cat.CRITERIA for e in ("publie", "non_publie")]
 
     def fiche(rng: random.Random) -> str:
         return "/algorithmes/" + rng.choice(ids)
 
-    def recherche(rng: random.Random) -> str:
-        params = {"q": rng.choice(QUERIES)}
-        path = "/algorithmes?" + urlencode(params)
-        if rng.random() < 0.5:
-            path += "&" + rng.choice(facets)
-        if rng.random() < 0.2:
-            path += f"&page={rng.randint(2, 5)}"
-        return path
-
     def liste(rng: random.Random) -> str:
-        return f"/algorithmes?{rng.choice(facets)}&page={rng.randint(1, 20)}"
+        page = "" if rng.random() < 0.7 else f"&page={rng.randint(2, 3)}"
+        return f"/algorithmes?{rng.choice(facets)}{page}"
 
-    return {"fiche": fiche, "recherche": recherche, "liste (filtres)": liste,
-            "accueil": lambda rng: "/", "administration": lambda rng: "/administrations/"
-            + quote(rng.choice(admins))}
+    def frequentes(rng: random.Random) -> str:
+        path = "/algorithmes?" + urlencode({"q": rng.choice(QUERIES)})
+        return path + ("&" + rng.choice(facets[:len(cat.DOMAINES)]) if rng.random() < 0.3
+                       else "")
+
+    def variees(rng: random.Random) -> str:
+        query = " ".join(rng.sample(words, rng.randint(1, 3)))
+        return "/algorithmes?" + urlencode({"q": query})
+
+    return {"fiche": fiche, "accueil": lambda rng: "/",
+            "administration": lambda rng: "/administrations/" + quote(rng.choice(admins)),
+            "liste (liens de filtres)": liste, "recherche (requêtes fréquentes)": frequentes,
+            "recherche (requêtes variées)": variees}
 
 
 def run(port: int, make_path, clients: int, duration: float, max_requests: int) -> dict:  # noqa: ANN001
@@ -201,12 +205,13 @@ def main() -> None:
     ids = sorted(p.stem for p in data.glob("*.md"))
     from registry.text import slugify
 
-    admins = sorted({slugify(name) for name, _ in _bench_module().ADMINS})
+    bench = _bench_module()
+    admins = sorted({slugify(name) for name, _ in bench.ADMINS})
     port = free_port()
     server = start_server(data, instance, port, args.threads)
     results: dict[str, dict] = {}
     try:
-        for name, make_path in scenarios(ids, admins).items():
+        for name, make_path in scenarios(ids, admins, bench.WORDS).items():
             run(port, make_path, args.clients, min(2.0, args.duration), 500)  # warm-up
             results[name] = run(port, make_path, args.clients, args.duration,
                                 args.max_requests)

@@ -72,10 +72,12 @@ def test_home_figures_follow_a_new_build(tmp_path) -> None:  # noqa: ANN001
     build(settings, full=True)
     client = make_app(instance, data=data).test_client()
     assert "1 algorithme " in text_of(client.get("/"))
+    assert len(result_ids(client.get("/algorithmes"))) == 1
     write_record(data, "second", nom="Second algorithme")
     build(settings)
     text = text_of(client.get("/"))
     assert "2 algorithmes" in text and "Second algorithme" in text
+    assert len(result_ids(client.get("/algorithmes"))) == 2  # the results cache follows too
 
 
 # --- List and search ---------------------------------------------------------------------

@@ -288,7 +288,9 @@ def test_administrations_list_and_page(client, records) -> None:  # noqa: ANN001
     assert shown == ids
     table_rows = soup(detail).select("section table tbody tr")
     assert [tr.th.get_text() for tr in table_rows] == [c.label for c in cat.CRITERIA]
-    assert client.get("/administrations/inconnue").status_code == 404
+    for slug in ("inconnue", "%00", "x" * 3000, "%3Cscript%3E"):
+        missing = client.get(f"/administrations/{slug}")
+        assert missing.status_code == 404 and "<script>" not in missing.get_data(as_text=True)
 
 
 def test_about_page_defines_criteria_licence_accessibility(client) -> None:  # noqa: ANN001

@@ -7,7 +7,8 @@ Generates `--size` synthetic records (the generator of scripts/bench.py), builds
 starts the production server (`registry serve`, waitress) on 127.0.0.1 with a free port,
 then for each scenario runs `--clients` concurrent keep-alive clients for `--duration`
 seconds (and at most `--max-requests` requests) and reports throughput, p50/p95/p99 and
-errors. `--write-doc` replaces the « Pages under load » section of docs/performance.md.
+errors. `--write-doc` replaces the « Latest run » part of the « Pages under load » section
+of docs/performance.md.
 Only 127.0.0.1 is ever contacted; every loop is bounded and the server is stopped at the end.
 """
 
@@ -38,6 +39,7 @@ from registry.config import load_settings  # noqa: E402
 HOST = "127.0.0.1"
 DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Pages under load"
+RUN = "### Latest run"
 QUERIES = ["fraude", "contrôle caf", "évaluation", "score de risque", "allocations familiales",
            "données personnelles", "transparence", "impot", "logement social", "algorith",
            '"score de risque"', "affectation des élèves", "France Travail", "parcoursupp"]
@@ -169,10 +171,14 @@ def run(port: int, make_path, clients: int, duration: float, max_requests: int) 
             "exemples_erreurs": errors[:3]}
 
 
-def table(results: dict[str, dict], size: int, clients: int, duration: float) -> str:
+def table(results: dict[str, dict], size: int, clients: int, duration: float,
+          load: float) -> str:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                            capture_output=True, check=False).stdout.strip()
     lines = [f"{size} fiches, {clients} clients simultanés, {duration:g} s par scénario "
              f"({platform.python_implementation()} {platform.python_version()}, "
-             f"{os.cpu_count()} cœurs, waitress).", "",
+             f"{os.cpu_count()} cœurs, waitress, commit `{commit or '?'}`, charge moyenne de "
+             f"la machine au départ : {load:.1f}).", "",
              "| page | requêtes | débit (req/s) | p50 (ms) | p95 (ms) | p99 (ms) | erreurs |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in results.items():
@@ -182,13 +188,23 @@ def table(results: dict[str, dict], size: int, clients: int, duration: float) ->
 
 
 def write_doc(body: str) -> None:
-    """Replace (or append) the « Pages under load » section, leaving the others untouched."""
+    """Replace the « Latest run » part of the « Pages under load » section (the method and
+    the analysis around it, and the other sections, are left untouched)."""
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    section = f"{SECTION}\n\n{body.strip()}\n\n"
-    text = pattern.sub(lambda _: section, text) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    run = f"{RUN}\n\n{body.strip()}\n\n"
+    start = text.find(f"\n{SECTION}\n")
+    if start < 0:
+        DOC.write_text(text.rstrip("\n") + f"\n\n{SECTION}\n\n{run}".rstrip("\n") + "\n",
+                       encoding="utf-8")
+        return
+    end = text.find("\n## ", start + 1)
+    end = len(text) if end < 0 else end + 1
+    section = text[start:end]
+    pattern = re.compile(rf"^{re.escape(RUN)}\n.*?(?=^### |\Z)", re.S | re.M)
+    section = pattern.sub(lambda _: run, section) if pattern.search(section) else \
+        section.rstrip("\n") + "\n\n" + run
+    DOC.write_text((text[:start] + section.rstrip("\n") + "\n" + text[end:]).rstrip("\n")
+                   + "\n", encoding="utf-8")
 
 
 def main() -> None:
@@ -207,6 +223,7 @@ def main() -> None:
 
     bench = _bench_module()
     admins = sorted({slugify(name) for name, _ in bench.ADMINS})
+    load = os.getloadavg()[0]
     port = free_port()
     server = start_server(data, instance, port, args.threads)
     results: dict[str, dict] = {}
@@ -225,7 +242,7 @@ def main() -> None:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-    report = table(results, args.size, args.clients, args.duration)
+    report = table(results, args.size, args.clients, args.duration, load)
     print(report)
     if args.write_doc:
         write_doc(report)

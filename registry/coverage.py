@@ -218,8 +218,9 @@ def breakdown(records: list[Record], name: str) -> list[Group]:
         value = str(r.get(key) or "inconnu")
         group = slugify(value) if name == "administration" else value
         buckets.setdefault(group, []).append(r)
-        labels.setdefault(group, value if name == "administration"
-                          else cat.choice_label(key, value))
+        label = value if name == "administration" else cat.choice_label(key, value)
+        # names that share a slug: keep the same label whatever the order of the records
+        labels[group] = min(labels.get(group, label), label)
     if name == "administration":
         groups = sorted(buckets, key=lambda g: (fold(labels[g]), g))
     else:

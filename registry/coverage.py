@@ -214,13 +214,13 @@ def breakdown(records: list[Record], name: str) -> list[Group]:
     key, _ = BREAKDOWNS[name]
     buckets: dict[str, list[Record]] = {}
     labels: dict[str, str] = {}
-    for r in records:
+    # by id: names that share a slug get the same label whatever the order of the records
+    for r in sorted(records, key=lambda r: r.id):
         value = str(r.get(key) or "inconnu")
         group = slugify(value) if name == "administration" else value
         buckets.setdefault(group, []).append(r)
-        label = value if name == "administration" else cat.choice_label(key, value)
-        # names that share a slug: keep the same label whatever the order of the records
-        labels[group] = min(labels.get(group, label), label)
+        labels.setdefault(group, value if name == "administration"
+                          else cat.choice_label(key, value))
     if name == "administration":
         groups = sorted(buckets, key=lambda g: (fold(labels[g]), g))
     else:

@@ -326,7 +326,26 @@ def check_paths(paths: Iterable[Path]) -> list[Checked]:
             r.problems.append(Problem(1, f"identifiant « {r.id} » en double (déjà utilisé par "
                                          f"{seen[r.id]})"))
         seen.setdefault(r.id, r.path)
+    _check_administration_names(results)
     return results
+
+
+def _check_administration_names(results: list[Checked]) -> None:
+    """Warn when one administration is spelled two ways (groupings and joins would split)."""
+    from registry.text import slugify
+
+    seen: dict[str, str] = {}
+    for r in results:
+        admin = (r.meta or {}).get("administration")
+        name = admin.get("nom") if isinstance(admin, dict) else None
+        if not isinstance(name, str):
+            continue
+        first = seen.setdefault(slugify(name), name)
+        if first != name:
+            line = r.lines.get(("administration", "nom"), 1)
+            r.problems.append(Problem(line, f"administration.nom : « {name} » s'écrit « {first} » "
+                                            "dans une autre fiche ; utilisez le même nom",
+                                      warning=True))
 
 
 def format_problems(results: Iterable[Checked]) -> list[str]:

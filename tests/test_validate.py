@@ -116,3 +116,14 @@ def test_hostile_files_never_raise(content: str) -> None:
 
 def test_luhn() -> None:
     assert luhn_ok("180035024") and luhn_ok("130025265") and not luhn_ok("180035025")
+
+
+def test_one_administration_spelled_two_ways_is_reported(tmp_path: Path) -> None:
+    from tests.recordfactory import write_record
+
+    write_record(tmp_path, "a", administration={"nom": "Pôle emploi", "type": "operateur"})
+    write_record(tmp_path, "b", administration={"nom": "Pole Emploi", "type": "operateur"})
+    a, b = check_paths([tmp_path])
+    assert a.problems == []
+    assert b.ok and b.problems[0].warning
+    assert "s'écrit « Pôle emploi » dans une autre fiche" in b.problems[0].message

@@ -50,6 +50,8 @@ def add_months(start: date, months: int) -> date:
     """Add calendar months date to date, clamping at the end of the month."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
+    if not date.min.year <= year <= date.max.year:
+        raise DateError(f"date hors calendrier : {date_fr(start)} plus {months} mois")
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 

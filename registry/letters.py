@@ -217,8 +217,26 @@ def record_url(record_id: str, site_url: str = "") -> str:
     return f"{(site_url or str(load_settings()['SITE_URL'])).rstrip('/')}/algorithmes/{record_id}"
 
 
+# Plausible dates of a letter: from the law creating the CADA to far enough ahead that every
+# deadline (a few months) stays a real calendar date.
+FIRST_DATE, LAST_DATE = date(1978, 7, 17), date(2199, 12, 31)
+DATE_FIELDS = {"letter_date": "date_lettre", "date_demande": "date_demande",
+               "reception": "reception", "refus_expres": "refus_expres",
+               "decision_date": "decision_date"}  # LetterRequest attribute -> form field
+
+
+def _check_dates(request: LetterRequest) -> None:
+    for attribute, name in DATE_FIELDS.items():
+        value = getattr(request, attribute)
+        if value is not None and not FIRST_DATE <= value <= LAST_DATE:
+            raise LetterError(f"date du {date_fr(value)} invraisemblable : indiquez une date "
+                              f"entre le {date_fr(FIRST_DATE)} et le {date_fr(LAST_DATE)}",
+                              name)
+
+
 def _check(request: LetterRequest, meta: dict) -> tuple[list[str], list[str]]:
     """Validate the request; return (document keys, warnings)."""
+    _check_dates(request)
     if request.kind not in LETTER_TYPES:
         raise LetterError(f"type de lettre « {request.kind} » inconnu : choisir parmi "
                           + ", ".join(LETTER_TYPES), "kind")

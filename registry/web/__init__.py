@@ -31,7 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 4 * 3600)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS")),
-                      MAX_CONTENT_LENGTH=app.config.get("MAX_CONTENT_LENGTH", 1024 * 1024))
+                      # Flask's defaults hold MAX_CONTENT_LENGTH = None: `or`, not a default
+                      MAX_CONTENT_LENGTH=app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
     csrf.init_app(app)
     db.init_app(app)
     errors.init_app(app)

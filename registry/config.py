@@ -44,7 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Branche de la forge visée par les liens « proposer sur la forge »."),
     Setting("CONTRIB_RATE_LIMIT", 20,
             "Nombre d'envois de formulaires publics (contributions, connexion) acceptés par "
-            "adresse IP et par heure ; au-delà, réponse 429. 0 : pas de limite."),
+            "adresse IP et par heure ; au-delà, réponse 429. Les lettres d'accès aux documents "
+            "(CADA) en acceptent cinq fois plus. 0 : pas de limite."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 PREFIX = "REGISTRY_"

@@ -137,9 +137,10 @@ def forms_site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for ident in ("algo-un", "algo-deux"):
         write_record(data, ident, nom=f"Algorithme {ident}")
     build(load_settings({"DATA": str(data), "INSTANCE": str(instance)}), full=True)
+    digest = generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
     app = make_app(instance, data, WTF_CSRF_ENABLED=True, CONTRIB_RATE_LIMIT=0,
-                   MAINTAINER_PASSWORD_HASH=generate_password_hash(PASSWORD, "pbkdf2:sha256:1000"))
-    return {"app": app, "data": data, "instance": instance}
+                   MAINTAINER_PASSWORD_HASH=digest)
+    return {"app": app, "data": data, "instance": instance, "hash": digest}
 
 
 def post_rules(app) -> list[str]:  # noqa: ANN001
@@ -331,3 +332,24 @@ def test_access_request_letters_with_any_dates(forms_site: dict, data: st.DataOb
     assert not TRACE.search(body)
     if response.status_code == 422:
         assert _is_french_error(response), body[:800]
+
+
+def test_every_public_post_is_rate_limited(forms_site: dict) -> None:
+    """Each POST route either needs a maintainer's session or answers 429 (in French) once a
+    client exceeds its quota; a route added without a limit fails here."""
+    limit, public = 2, []
+    for path in post_rules(forms_site["app"]):
+        client = make_app(forms_site["instance"], forms_site["data"],
+                          CONTRIB_RATE_LIMIT=limit,
+                          MAINTAINER_PASSWORD_HASH=forms_site["hash"]).test_client()
+        first = client.post(path, data={})
+        if path.startswith("/mainteneurs/") and path != "/mainteneurs/connexion":
+            assert first.status_code == 302, path
+            assert "/mainteneurs/connexion" in first.headers["Location"], path
+            continue
+        public.append(path)
+        statuses = [first.status_code] + [client.post(path, data={}).status_code
+                                          for _ in range(10 * limit)]
+        assert 429 in statuses, (path, statuses)
+        _check_refusal(client.post(path, data={}), (429,))
+    assert "/proposer" in public and "/mainteneurs/connexion" in public

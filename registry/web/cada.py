@@ -42,9 +42,25 @@ from registry.records import Record
 from registry.store import to_record
 from registry.validate import EMAIL_RE
 from registry.web.db import get_store
-from registry.web.errors import NotFound
+from registry.web.errors import NotFound, TooManyRequests
+from registry.web.ratelimit import client_key, limiter
 
 bp = Blueprint("cada", __name__)
+
+# One letter takes up to five POSTs (preview, printable page, text, PDF, calendar): the quota
+# is five times the contributions' one (CONTRIB_RATE_LIMIT per hour; 0: no limit).
+POSTS_PER_LETTER = 5
+
+
+@bp.before_request
+def _rate_limit() -> None:
+    if request.method != "POST":
+        return
+    quota = limiter("cada-post", POSTS_PER_LETTER
+                    * int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), 3600.0)
+    if not quota.hit(client_key()):
+        raise TooManyRequests("Vous avez produit trop de lettres depuis votre adresse en peu "
+                              "de temps. Réessayez dans une heure.")
 
 
 class FrenchDateField(DateField):

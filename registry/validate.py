@@ -53,7 +53,8 @@ class Checked:
 def dotted(path: Path_) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        name = str(part) if str(part).strip() else f"« {part} »"  # an empty or blank key
+        out += f"[{part}]" if isinstance(part, int) else (f".{name}" if out else name)
     return out
 
 
@@ -108,7 +109,9 @@ class _Checker:
         return self.parsed.lines.get(path, self.parsed.front_matter_line)
 
     def error(self, path: Path_, message: str, warning: bool = False) -> None:
-        self.problems.append(Problem(self.line(path), f"{dotted(path)} : {message}", warning))
+        where = dotted(path)
+        self.problems.append(Problem(self.line(path), f"{where} : {message}" if where else message,
+                                     warning))
 
     def text_value(self, value: object, path: Path_) -> object:
         """Return the raw text when YAML resolved a plain scalar to a non-string."""

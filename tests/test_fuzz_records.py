@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from registry import catalogue as cat
@@ -53,6 +53,8 @@ def test_random_text(text: str) -> None:
 
 @FUZZ
 @given(st.text(max_size=500), st.sampled_from(["", "\ufeff", "\r\n"]))
+@example("?", "")  # a null key, found by the long run
+@example('" ": 1', "")
 def test_random_front_matter(inner: str, prefix: str) -> None:
     _check(f"{prefix}---\n{inner}\n---\nCorps")
 

@@ -27,23 +27,24 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.analysis import (
+    Analyzer,
     CharsetFilter,
     Filter,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
 )
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text
-from whoosh.lang import stopwords_for_language
-from whoosh.query import And, AndNot, Every, Or, Prefix, Term
-from whoosh.sorting import FieldFacet, MultiFacet
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.query import Term
 from whoosh.support.charset import accent_map
 
 from registry import catalogue as cat
 from registry.records import Record
 from registry.search_query import Compiler, Suggester, synonym_table
+from registry.search_scoring import Engine, to_bitmap
 from registry.text import fold
 
 POINTER = "index.current"
@@ -53,10 +54,14 @@ SORTS = ("pertinence", "nom", "recent")
 # Query-time boosts: nom > mots-clés/résumé > administration > corps.
 FIELD_BOOSTS = {"nom": 6.0, "mots_cles": 3.0, "resume": 3.0, "administration": 2.0, "corps": 1.0}
 SPELLING_FIELD = "mots"
+WORD_PATTERN = r"\w+(?:['’]\w+)*"
+_WORD = re.compile(WORD_PATTERN)
 ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'")
 # Whoosh's French list misses a few very common words (« les », « cette »…).
 STOPWORDS = frozenset(fold(w) for w in stopwords_for_language("fr")) | {
     "les", "cet", "cette", "dont", "ceux", "celle", "celles", "celui", "cela", "ca", "ni"}
+
+_stem_fr = stemmer_for_language("fr")
 
 
 class ElisionFilter(Filter):
@@ -76,12 +81,101 @@ class ElisionFilter(Filter):
 
 def plain_analyzer():  # noqa: ANN201
     """Words as typed, lowercase, without elisions, accents or stop words (no stemming)."""
-    return (RegexTokenizer(r"\w+(?:['’]\w+)*") | LowercaseFilter() | ElisionFilter()
-            | CharsetFilter(accent_map) | StopFilter(stoplist=STOPWORDS, minsize=2))
+    return FrenchAnalyzer(stem=False)
 
 
 def french_analyzer():  # noqa: ANN201
-    return plain_analyzer() | StemFilter(lang="fr", cachesize=-1)
+    return FrenchAnalyzer(stem=True)
+
+
+def pipeline_analyzer(stem: bool = True):  # noqa: ANN201
+    """The same analysis as a chain of Whoosh filters (the reference FrenchAnalyzer is
+    tested against; slower: one Python generator per filter and per token)."""
+    chain = (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ElisionFilter()
+             | CharsetFilter(accent_map) | StopFilter(stoplist=STOPWORDS, minsize=2))
+    return chain | StemFilter(lang="fr", cachesize=-1) if stem else chain
+
+
+class FrenchAnalyzer(Analyzer):
+    """Tokenise, lowercase, remove elisions, fold accents, drop stop words and (if `stem`)
+    stem, in one pass with a cache per distinct word: the same tokens, positions and
+    offsets as `pipeline_analyzer`, several times faster (indexing and highlighting)."""
+
+    is_morph = False
+
+    def __init__(self, stem: bool = True) -> None:
+        self.stem = stem
+        self._cache: dict[str, tuple[str, int, bool]] = {}
+        self._plain: dict[str, tuple[str, int, bool]] = {}
+
+    def __getstate__(self) -> dict:
+        return {"stem": self.stem}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["stem"])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FrenchAnalyzer) and other.stem == self.stem
+
+    def __hash__(self) -> int:
+        return hash((FrenchAnalyzer, self.stem))
+
+    def _analyse(self, word: str, stem: bool) -> tuple[str, int, bool]:
+        """(final text, characters of elision skipped, is a stop word)."""
+        text = word.lower().replace("’", "'")
+        match = ELISION.match(text)
+        skip = match.end() if match else 0
+        text = text[skip:].translate(accent_map)
+        if len(text) < 2 or text in STOPWORDS:
+            return text, skip, True
+        return (_stem_fr(text) if stem else text), skip, False
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,  # noqa: C901, PLR0913
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 no_morph: bool = False, **kwargs: object) -> Iterator[Token]:
+        stem = self.stem and not no_morph
+        cache = self._cache if stem else self._plain
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches = _WORD.finditer(value) if tokenize else [_Whole(value)]
+        pos = None
+        for i, match in enumerate(matches):
+            word = match.group(0)
+            entry = cache.get(word)
+            if entry is None:
+                entry = cache[word] = self._analyse(word, stem)
+            text, skip, stopped = entry
+            if stopped and removestops:
+                continue
+            t.text, t.stopped, t.boost = text, stopped, 1.0
+            if keeporiginal or not tokenize:
+                t.original = word
+            if positions:
+                if stopped:
+                    t.pos = start_pos + i
+                else:
+                    pos = start_pos + i if pos is None else pos + 1
+                    t.pos = pos
+            if chars:
+                t.startchar = start_char + match.start() + skip
+                t.endchar = start_char + match.end()
+            yield t
+
+
+class _Whole:
+    """A regex-match look-alike for the whole value (``tokenize=False``)."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def group(self, _: int) -> str:
+        return self.value
+
+    def start(self) -> int:
+        return 0
+
+    def end(self) -> int:
+        return len(self.value)
 
 
 def make_schema() -> Schema:
@@ -235,83 +329,49 @@ class SearchUnavailable(Exception):
     """No index has been built yet, or it cannot be read."""
 
 
-class MarkFormatter(HtmlFormatter):
-    """Escaped text with <mark> around matched words."""
+EXCERPT_CHARS = 1_500
+_ANALYZERS: list = []
 
-    def format_token(self, text, token, replace=False):  # noqa: ANN001, ANN201
-        return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
+
+def _highlight_analyzer():  # noqa: ANN202
+    if not _ANALYZERS:
+        _ANALYZERS.append(french_analyzer())
+    return _ANALYZERS[0]
 
 
 class _Generation:
-    """One published index folder: the opened index, idle searchers, facet bitmaps."""
+    """One published index folder: the opened index, idle searchers, per-build caches."""
 
     def __init__(self, path: Path) -> None:
         self.name = path.name
         self.ix = windex.open_dir(str(path))
         self.idle: list = []
         self.retired = False
-        self.live = 0
-        self._bitmaps: dict[str, dict[str, int]] | None = None
-        self._terms: dict[tuple[str, str], int] = {}
+        self._engine: Engine | None = None
+        self._bitmaps: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
 
-    def bitmaps(self, searcher) -> dict[str, dict[str, int]]:  # noqa: ANN001
-        """facet -> value -> bitmap of docnums (an int), computed once per generation."""
+    def engine(self, searcher) -> Engine:  # noqa: ANN001
+        """The build's caches; facet bitmaps (facet -> value -> docnums) computed once."""
         with self._lock:
-            if self._bitmaps is None:
+            if self._engine is None:
                 reader = searcher.reader()
-                self.live = to_bitmap(reader.all_doc_ids())
+                engine = Engine(reader, to_bitmap(reader.all_doc_ids()))
                 self._bitmaps = {
-                    name: {value: to_bitmap(searcher.docs_for_query(Term(f"f_{name}", value)))
+                    name: {value: engine.matching(searcher, Term(f"f_{name}", value))
                            for value in reader.field_terms(f"f_{name}") if value}
                     for name in FACETS}
-            return self._bitmaps
+                self._engine = engine
+            return self._engine
 
-    def matching(self, searcher, q) -> int:  # noqa: ANN001
-        """Bitmap of the documents matching `q`: Term, Prefix, And, Or, AndNot trees are
-        evaluated on cached per-term bitmaps (much faster than iterating Whoosh matchers);
-        anything else (phrases) is asked to Whoosh."""
-        if isinstance(q, Term):
-            key = (q.fieldname, q.text)
-            found = self._terms.get(key)
-            if found is None:
-                if len(self._terms) > 20_000:
-                    self._terms = {}
-                found = self._terms[key] = to_bitmap(searcher.docs_for_query(q))
-            return found
-        if isinstance(q, Prefix):
-            found = 0
-            for text in searcher.reader().expand_prefix(q.fieldname, q.text):
-                found |= self.matching(searcher, Term(q.fieldname, text))
-            return found
-        if isinstance(q, Or):
-            found = 0
-            for sub in q.subqueries:
-                found |= self.matching(searcher, sub)
-            return found
-        if isinstance(q, And):
-            found = -1
-            for sub in q.subqueries:
-                found &= self.matching(searcher, sub)
-            return found if found != -1 else 0
-        if isinstance(q, AndNot):
-            return self.matching(searcher, q.a) & ~self.matching(searcher, q.b)
-        return to_bitmap(searcher.docs_for_query(q))
+    def bitmaps(self, searcher) -> dict[str, dict[str, int]]:  # noqa: ANN001
+        self.engine(searcher)
+        return self._bitmaps
 
     def close(self) -> None:
         self.retired = True
         while self.idle:
             self.idle.pop().close()
-
-
-def to_bitmap(docnums: Iterator[int]) -> int:
-    bits = bytearray()
-    for d in docnums:
-        byte = d >> 3
-        if byte >= len(bits):
-            bits.extend(bytes(byte - len(bits) + 1))
-        bits[byte] |= 1 << (d & 7)
-    return int.from_bytes(bits, "little")
 
 
 class SearchIndex:
@@ -322,8 +382,17 @@ class SearchIndex:
         self.instance = Path(instance)
         self._lock = threading.Lock()
         self._gen: _Generation | None = None
+        self._pointer: tuple[int, int] | None = None
 
     def _generation(self) -> _Generation:
+        try:  # the pointer is replaced (new inode) at each publication: stat is enough
+            st = (self.instance / POINTER).stat()
+            pointer = (st.st_ino, st.st_mtime_ns)
+        except OSError:
+            pointer = None
+        gen = self._gen
+        if gen is not None and pointer is not None and pointer == self._pointer:
+            return gen
         name = current_name(self.instance)
         if name is None:
             raise SearchUnavailable("l'index de recherche n'est pas encore construit")
@@ -336,6 +405,7 @@ class SearchIndex:
                 if self._gen is not None:
                     self._gen.close()
                 self._gen = fresh
+            self._pointer = pointer
             return self._gen
 
     @contextmanager
@@ -369,29 +439,37 @@ class SearchIndex:
                    for k, vals in (filters or {}).items() if k in FACETS}
         filters = {k: v for k, v in filters.items() if v}
         with self.searcher() as (gen, s):
-            compiler = Compiler(french_analyzer(), FIELD_BOOSTS, synonym_table(french_analyzer))
-            compiled = compiler.compile(query, s.reader())
-            bitmaps = gen.bitmaps(s)
-            allowed = _filter_bitmap(bitmaps, filters, gen.live)
+            engine, bitmaps = gen.engine(s), gen.bitmaps(s)
+            compiled = _compiler().compile(query, s.reader())
+            allowed = _filter_bitmap(bitmaps, filters, engine.live)
             matched = allowed if compiled.query is None else \
-                gen.matching(s, compiled.query) & allowed
+                engine.matching(s, compiled.query) & allowed
             if not matched and compiled.fallback is not None:
-                loose = gen.matching(s, compiled.fallback) & allowed
+                loose = engine.matching(s, compiled.fallback) & allowed
                 if loose:
                     compiled.use_fallback()
                     matched = loose
             results = Results(total=matched.bit_count(), page=page, par_page=per_page,
                               message=compiled.message)
-            results.facettes = {
-                name: sorted((FacetValue(v, (bm & matched).bit_count())
-                              for v, bm in values.items() if bm & matched),
-                             key=lambda f: (-f.nombre, f.valeur))
-                for name, values in bitmaps.items()}
+            results.facettes = _facet_counts(bitmaps, matched)
             if compiled.unknown:
-                results.suggestion = Suggester(s.reader(), SPELLING_FIELD).suggest(compiled)
+                results.suggestion = Suggester(s.reader(), SPELLING_FIELD,
+                                               engine.vocabulary(s.reader(), SPELLING_FIELD)
+                                               ).suggest(compiled)
             if results.total > (page - 1) * per_page:
-                results.hits = _page(s, compiled, filters, page, per_page, sort)
+                results.hits = _page(s, engine, compiled.query, matched, page, per_page, sort)
         return results
+
+
+_COMPILER: list[Compiler] = []
+
+
+def _compiler() -> Compiler:
+    """One compiler per synonyms file version (its analyser caches stems)."""
+    table = synonym_table(french_analyzer)
+    if not _COMPILER or _COMPILER[0].synonyms is not table:
+        _COMPILER[:] = [Compiler(french_analyzer(), FIELD_BOOSTS, table)]
+    return _COMPILER[0]
 
 
 def _filter_bitmap(bitmaps: dict[str, dict[str, int]], filters: dict[str, list[str]],
@@ -405,34 +483,89 @@ def _filter_bitmap(bitmaps: dict[str, dict[str, int]], filters: dict[str, list[s
     return allowed
 
 
-def _page(s, compiled, filters: dict[str, list[str]], page: int, per_page: int,  # noqa: ANN001
+def _facet_counts(bitmaps: dict[str, dict[str, int]], matched: int) -> dict[str,
+                                                                            list[FacetValue]]:
+    out = {}
+    for name, values in bitmaps.items():
+        counts = [FacetValue(v, n) for v, bm in values.items() if (n := (bm & matched).bit_count())]
+        out[name] = sorted(counts, key=lambda f: (-f.nombre, f.valeur))
+    return out
+
+
+def _page(s, engine: Engine, query, matched: int, page: int, per_page: int,  # noqa: ANN001
           sort: str) -> list[Hit]:
-    query = compiled.query if compiled.query is not None else Every()
-    sortedby = None
-    if sort == "nom" or (sort == "pertinence" and compiled.query is None):
-        sortedby = FieldFacet("tri_nom")
-    elif sort == "recent":
-        sortedby = MultiFacet([FieldFacet("modifie", reverse=True), FieldFacet("tri_nom")])
-    restrict = And([Or([Term(f"f_{name}", v) for v in values])
-                    for name, values in filters.items()]) if filters else None
-    found = s.search(query, limit=page * per_page, filter=restrict, sortedby=sortedby)
-    found.fragmenter = ContextFragmenter(maxchars=300, surround=90, charlimit=1_500)
-    found.formatter = MarkFormatter(between=" … ")
+    reader, limit = s.reader(), page * per_page
+    if sort == "recent":
+        found = engine.sorted_by(reader, "recent", matched, limit)
+    elif sort == "nom" or query is None:
+        found = engine.sorted_by(reader, "nom", matched, limit)
+    else:
+        found = engine.top(reader, query, matched, limit)
+    terms: dict[str, set[str]] = {}
+    if query is not None:
+        for fieldname, text, _ in engine.leaves(reader, query):
+            terms.setdefault(fieldname, set()).add(text)
     hits = []
-    for hit in list(found)[(page - 1) * per_page:]:
-        payload = hit["payload"]
-        hits.append(Hit(hit["id"], payload["nom"], payload["administration"],
-                        payload["domaine"], payload["statut"], _excerpt(hit)))
+    for docnum in found[(page - 1) * per_page:]:
+        stored = s.stored_fields(docnum)
+        payload = stored["payload"]
+        hits.append(Hit(stored["id"], payload["nom"], payload["administration"],
+                        payload["domaine"], payload["statut"], _excerpt(stored, terms)))
     return hits
 
 
-def _excerpt(hit) -> str:  # noqa: ANN001
+def _excerpt(stored: dict, terms: dict[str, set[str]]) -> str:
+    """The best passages of the summary, else of the body's start, matched words marked."""
     for name in ("resume", "corps"):
-        try:
-            text = hit.highlights(name, top=2)
-        except (KeyError, ValueError):
-            text = ""
-        if text:
-            return text
-    resume = hit.get("resume", "")
+        if terms.get(name) and stored.get(name):
+            marked = mark(stored[name][:EXCERPT_CHARS], terms[name])
+            if marked:
+                return marked
+    resume = stored.get("resume", "")
     return escape(resume if len(resume) <= 300 else resume[:300].rsplit(" ", 1)[0] + " …")
+
+
+def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
+         maxchars: int = 300) -> str:
+    """Escaped passages of `text` around its words whose analysed form is in `terms`, each
+    word in <mark>; "" if none. Passages are the first ones, joined by " … "."""
+    spans: list[tuple[int, int]] = []
+    limit = None
+    for t in _highlight_analyzer()(text, chars=True, mode="query"):
+        if limit is not None and t.startchar > limit:
+            break
+        if t.text in terms:
+            spans.append((t.startchar, t.endchar))
+            if limit is None:
+                limit = t.startchar + fragments * maxchars
+    out, i = [], 0
+    while i < len(spans) and len(out) < fragments:
+        start = _snap(text, spans[i][0] - surround, back=True)
+        end, inside = spans[i][1], []
+        while i < len(spans) and spans[i][1] - start <= maxchars:
+            inside.append(spans[i])
+            end = spans[i][1]
+            i += 1
+        if not inside:
+            inside, end = [spans[i]], spans[i][1]
+            i += 1
+        end = _snap(text, end + surround, back=False)
+        pieces, pos = [], start
+        for a, b in inside:
+            pieces += [escape(text[pos:a]), "<mark>", escape(text[a:b]), "</mark>"]
+            pos = b
+        pieces.append(escape(text[pos:end]))
+        out.append("".join(pieces).strip())
+    return " … ".join(out)
+
+
+def _snap(text: str, at: int, back: bool) -> int:
+    """`at` moved to the nearest word boundary inside the text."""
+    if at <= 0:
+        return 0
+    if at >= len(text):
+        return len(text)
+    cut = text.rfind(" ", 0, at) if back else text.find(" ", at)
+    if cut == -1:
+        return 0 if back else len(text)
+    return cut

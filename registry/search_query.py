@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,23 +158,44 @@ class Compiler:
             out.unknown.append((unit.text, word))
 
 
+class Vocabulary:
+    """The words of the spelling field by initial, with their letter pairs: candidates for
+    a correction are found by cheap set intersections before any edit distance."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.by_initial: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for word in words:
+            self.by_initial.setdefault(word[:1], []).append((word, _pairs(word)))
+
+    def near(self, word: str, maxdist: int) -> Iterator[str]:
+        """Words that may be within `maxdist` edits of `word` (same initial letter): an edit
+        changes at most three letter pairs, so the others must be shared."""
+        pairs = _pairs(word)
+        need, size = len(pairs) - 3 * maxdist, len(word)
+        for cand, cand_pairs in self.by_initial.get(word[:1], ()):
+            if abs(len(cand) - size) <= maxdist and len(pairs & cand_pairs) >= need:
+                yield cand
+
+
+def _pairs(word: str) -> frozenset[str]:
+    return frozenset(word[i:i + 2] for i in range(len(word) - 1))
+
+
 class Suggester:
     """« Vouliez-vous dire … » from the words of the index."""
 
-    def __init__(self, reader, fieldname: str) -> None:  # noqa: ANN001
+    def __init__(self, reader, fieldname: str, vocabulary: Vocabulary) -> None:  # noqa: ANN001
         self.reader = reader
         self.fieldname = fieldname
+        self.vocabulary = vocabulary
 
     def best(self, word: str) -> str | None:
         maxdist = 1 if len(word) <= 4 else 2
         candidates = []
-        for cand in self.reader.terms_within(self.fieldname, word, maxdist, prefix=1):
-            cand = cand.decode() if isinstance(cand, bytes) else cand
-            if cand != word:
-                candidates.append((distance(word, cand), -self.reader.doc_frequency(
-                    self.fieldname, cand), cand))
+        for cand in self.vocabulary.near(word, maxdist):
+            if cand != word and (d := distance(word, cand)) <= maxdist:
+                candidates.append((d, -self.reader.doc_frequency(self.fieldname, cand), cand))
         return min(candidates)[2] if candidates else None
-
     def suggest(self, compiled: Compiled) -> str | None:
         text, changed = compiled.text, False
         for typed, word in compiled.unknown:

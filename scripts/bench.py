@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import resource
 import shutil
 import sqlite3
@@ -26,12 +25,10 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from registry import catalogue as cat  # noqa: E402
+sys.path.insert(0, str(ROOT / "scripts"))
 
 QUERIES = [
     "fraude", "contrôle caf", "evaluation", "algorithme parcoursup", "pole emploi",
@@ -40,82 +37,12 @@ QUERIES = [
     "impot", "santé publique", "affectation des élèves", "reconnaissance faciale", "CNAF",
     "logement social", "algorith", "décision individuelle automatisée",
 ]
-ADMINS = [
-    ("Caisse nationale des allocations familiales", "securite_sociale"),
-    ("Direction générale des finances publiques", "etat"), ("France Travail", "operateur"),
-    ("Ministère de l'Éducation nationale", "etat"), ("Caisse nationale d'assurance maladie",
-                                                      "securite_sociale"),
-    ("Direction générale des douanes et droits indirects", "etat"),
-    ("Ministère de l'Intérieur", "etat"), ("Urssaf Caisse nationale", "securite_sociale"),
-] + [(f"Commune de {v}", "collectivite") for v in (
-    "Nantes", "Lyon", "Marseille", "Lille", "Rennes", "Bordeaux", "Toulouse", "Nice",
-    "Strasbourg", "Montpellier", "Grenoble", "Dijon", "Angers", "Brest", "Tours", "Metz")] + [
-    (f"Conseil départemental {d}", "collectivite") for d in (
-        "du Nord", "de la Gironde", "du Rhône", "de l'Hérault", "de Seine-Saint-Denis",
-        "du Finistère", "de la Moselle", "des Bouches-du-Rhône")]
-SUBJECTS = ["allocataires", "contribuables", "demandeurs d'emploi", "élèves", "candidats",
-            "assurés", "entreprises", "usagers", "familles", "patients", "locataires",
-            "agents", "étudiants", "retraités", "bénéficiaires du RSA", "conducteurs"]
-ACTIONS = ["cible les contrôles", "calcule les droits", "attribue un score de risque",
-           "classe les dossiers", "oriente les demandes", "détecte les anomalies",
-           "affecte les places", "priorise les inspections", "recommande des offres",
-           "estime les montants", "repère les situations de non-recours",
-           "prévoit la fréquentation", "vérifie les déclarations"]
-NOUNS = ["modèle", "algorithme", "traitement", "barème", "score", "système", "outil",
-         "dispositif", "logiciel", "procédure", "méthode", "grille"]
-WORDS = ("données personnelles revenus situation familiale logement évaluation évaluations "
-         "fraude erreur contrôle transparence décision individuelle agent administration "
-         "critères pondération variables apprentissage automatique régression arbre "
-         "statistique historique dossier prestation allocation impôt taxe cotisation emploi "
-         "formation santé hôpital école collège lycée université commune département région "
-         "caisse ministère direction service public citoyen recours explication publication "
-         "code source documentation audit rapport inspection juridique article règlement "
-         "protection vie privée biais discrimination précarité quartier territoire mobilité "
-         "transport stationnement vidéosurveillance sécurité police justice tribunal délai "
-         "montant seuil barème quotient ressources patrimoine déclaration trimestrielle "
-         "mensuelle annuelle expérimentation déploiement abandon version mise à jour "
-         "prestataire marché budget coût maintenance hébergement interface agent usager").split()
-
-
-def fake_record(rng: random.Random, i: int) -> tuple[str, str]:
-    admin, kind = rng.choice(ADMINS)
-    noun, subject, action = rng.choice(NOUNS), rng.choice(SUBJECTS), rng.choice(ACTIONS)
-    transparence = {}
-    for c in cat.CRITERIA:
-        etat = rng.choices(list(cat.ETATS), weights=[2, 1, 1, 3, 1, 1, 6])[0]
-        transparence[c.key] = {"etat": etat}
-        if etat in cat.ETATS_WITH_URL:
-            transparence[c.key]["url"] = f"https://example.org/{i}/{c.key}"
-    meta = {
-        "schema": 1,
-        "nom": f"{noun.capitalize()} {rng.choice(['de', 'pour les', 'des'])} {subject} n° {i}",
-        "resume": f"Ce {noun} {action} des {subject} ({admin}).",
-        "administration": {"nom": admin, "type": kind},
-        "domaine": rng.choice(list(cat.DOMAINES)), "statut": rng.choice(list(cat.STATUTS)),
-        "type_technique": rng.choice(list(cat.TYPES_TECHNIQUES)),
-        "decision_individuelle": rng.choice(list(cat.OUI_NON)),
-        "degre_automatisation": rng.choice(list(cat.DEGRES)),
-        "transparence": transparence,
-        "sources": [{"url": f"https://example.org/source/{i}", "titre": "Source",
-                     "type": "officielle"}],
-    }
-    sentences = []
-    for _ in range(rng.randint(18, 30)):
-        words = rng.sample(WORDS, rng.randint(8, 16))
-        sentences.append(f"Le {rng.choice(NOUNS)} {rng.choice(ACTIONS)} selon "
-                         f"{' '.join(words)}.")
-    body = "## Description\n\n" + " ".join(sentences[:10]) + "\n\n## Fonctionnement\n\n" + \
-        " ".join(sentences[10:]) + "\n"
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-    return f"algo-{i:06d}", f"---\n{front}---\n{body}"
 
 
 def generate(data: Path, size: int) -> None:
-    rng = random.Random(20260610)
-    data.mkdir(parents=True, exist_ok=True)
-    for i in range(size):
-        ident, text = fake_record(rng, i)
-        (data / f"{ident}.md").write_text(text, encoding="utf-8")
+    from bench_corpus import generate as generate_corpus  # noqa: PLC0415
+
+    generate_corpus(ROOT / "data" / "algorithms", data, size)
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -1,0 +1,232 @@
+"""The private engine of ``registry.search``: match sets, BM25F scores and sort orders
+computed from Whoosh's postings and cached once per published build.
+
+Whoosh's matchers score every matching document in pure Python, on every request
+(a union of five boosted fields for each query word). Here the work that does not
+depend on the request is done once per build and per term: a term's posting list
+becomes a bitmap (a Python int, for totals and facet counts) and a dict
+docnum → BM25F score (Whoosh's formula and parameters). A request then only sums the
+cached scores of its terms over the documents that match, and keeps the best N.
+
+Only ``registry.search`` imports this module.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections.abc import Iterable, Iterator
+from math import log
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import WrappingMatcher
+from whoosh.query import And, AndNot, Every, Or, Phrase, Prefix, Query, Term
+from whoosh.scoring import bm25
+
+from registry.search_query import Vocabulary
+
+B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+MAX_CACHED = 2_000_000  # cached (term, document) scores per build before the cache is emptied
+MAX_EXPANSIONS = 64  # words a prefix stands for, at most
+_BITS = [tuple(j for j in range(8) if byte >> j & 1) for byte in range(256)]
+
+Leaf = tuple[str, str, float]  # field, term, boost
+
+
+def to_bitmap(docnums: Iterable[int]) -> int:
+    bits = bytearray()
+    for d in docnums:
+        byte = d >> 3
+        if byte >= len(bits):
+            bits.extend(bytes(byte - len(bits) + 1))
+        bits[byte] |= 1 << (d & 7)
+    return int.from_bytes(bits, "little")
+
+
+def docnums(bitmap: int) -> list[int]:
+    """The set bits of `bitmap`, in increasing order."""
+    out: list[int] = []
+    for i, byte in enumerate(bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")):
+        if byte:
+            base = i * 8
+            out.extend(base + j for j in _BITS[byte])
+    return out
+
+
+def _postings(reader, fieldname: str, text: str) -> Iterator[tuple[int, float]]:  # noqa: ANN001
+    """(docnum, term frequency) of every posting, deleted documents included (callers
+    intersect with live documents). Reads whole blocks of Whoosh's on-disk format."""
+    for segment, offset in reader.leaf_readers():
+        if (fieldname, text) not in segment:
+            continue
+        m = segment.postings(fieldname, text)
+        while isinstance(m, WrappingMatcher):  # deletion filter: see the docstring
+            m = m.child
+        if isinstance(m, W3LeafMatcher):
+            while m.is_active():
+                m._read_ids()  # noqa: SLF001 -- block access, 20x faster than id()/next()
+                m._read_weights()  # noqa: SLF001
+                for d, w in zip(m._ids, m._weights, strict=False):  # noqa: SLF001
+                    yield d + offset, w
+                m._next_block()  # noqa: SLF001
+        else:
+            while m.is_active():
+                yield m.id() + offset, m.weight()
+                m.next()
+
+
+class Engine:
+    """Per-build caches; safe to share between threads (each brings its own reader)."""
+
+    def __init__(self, reader, live: int) -> None:  # noqa: ANN001
+        self.live = live
+        self.doc_count = reader.doc_count_all()
+        self._scores: dict[tuple[str, str], dict[int, float]] = {}
+        self._bitmaps: dict[object, int] = {}
+        self._lengths: dict[str, list[int]] = {}
+        self._ranks: dict[str, list[int]] = {}
+        self._expansions: dict[tuple[str, str, str], list[str]] = {}
+        self._cached = 0
+        self._vocabularies: dict[str, Vocabulary] = {}
+        self._lock = threading.Lock()
+
+    # --- per-term caches ---------------------------------------------------------------
+
+    def _field_lengths(self, reader, fieldname: str) -> list[int]:  # noqa: ANN001
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            lengths = [reader.doc_field_length(d, fieldname, 0) or 0
+                       for d in range(self.doc_count)]
+            self._lengths[fieldname] = lengths
+        return lengths
+
+    def scores(self, reader, fieldname: str, text: str) -> dict[int, float]:  # noqa: ANN001
+        """docnum -> BM25F score of the term in the field (without query boost)."""
+        key = (fieldname, text)
+        found = self._scores.get(key)
+        if found is not None:
+            return found
+        if self._cached > MAX_CACHED:
+            self._scores, self._bitmaps, self._expansions, self._cached = {}, {}, {}, 0
+        lengths = self._field_lengths(reader, fieldname)
+        avg = (reader.field_length(fieldname) / (self.doc_count or 1)) or 1
+        idf = log(self.doc_count / (reader.doc_frequency(fieldname, text) + 1)) + 1
+        found = {d: bm25(idf, tf, lengths[d] or 1, avg, B, K1)
+                 for d, tf in _postings(reader, fieldname, text)}
+        self._scores[key] = found
+        self._cached += len(found) + 1
+        return found
+
+    def matching(self, searcher, q: Query) -> int:  # noqa: ANN001
+        """Bitmap of the live documents matching `q`."""
+        reader = searcher.reader()
+        if isinstance(q, Term):
+            key = (q.fieldname, q.text)
+            found = self._bitmaps.get(key)
+            if found is None:
+                found = to_bitmap(self.scores(reader, q.fieldname, q.text)) & self.live
+                self._bitmaps[key] = found
+            return found
+        if isinstance(q, Prefix):
+            found = 0
+            for text in self.expand(reader, q):
+                found |= self.matching(searcher, Term(q.fieldname, text))
+            return found
+        if isinstance(q, Or):
+            found = 0
+            for sub in q.subqueries:
+                found |= self.matching(searcher, sub)
+            return found
+        if isinstance(q, And):
+            found = self.live
+            for sub in q.subqueries:
+                found &= self.matching(searcher, sub)
+                if not found:
+                    break
+            return found
+        if isinstance(q, AndNot):
+            return self.matching(searcher, q.a) & ~self.matching(searcher, q.b)
+        if isinstance(q, Every):
+            return self.live
+        key = repr(q)  # phrases: positions are Whoosh's business
+        found = self._bitmaps.get(key)
+        if found is None:
+            found = self._bitmaps[key] = to_bitmap(searcher.docs_for_query(q)) & self.live
+        return found
+
+    def expand(self, reader, q: Prefix) -> list[str]:  # noqa: ANN001
+        """The indexed words starting with the prefix (at most MAX_EXPANSIONS)."""
+        key = ("*", q.fieldname, q.text)
+        words = self._expansions.get(key)
+        if words is None:
+            words = []
+            for text in reader.expand_prefix(q.fieldname, q.text):
+                words.append(text.decode() if isinstance(text, bytes) else text)
+                if len(words) >= MAX_EXPANSIONS:
+                    break
+            self._expansions[key] = words
+            self._cached += len(words) + 1
+        return words
+
+    def vocabulary(self, reader, fieldname: str) -> Vocabulary:  # noqa: ANN001
+        with self._lock:
+            if fieldname not in self._vocabularies:
+                self._vocabularies[fieldname] = Vocabulary(
+                    w.decode() if isinstance(w, bytes) else w for w in reader.lexicon(fieldname))
+            return self._vocabularies[fieldname]
+
+    # --- scoring and sorting -------------------------------------------------------------
+
+    def leaves(self, reader, q: Query, boost: float = 1.0) -> list[Leaf]:  # noqa: ANN001
+        """The positive terms of `q` with their boosts (negated parts do not score)."""
+        boost *= getattr(q, "boost", 1.0)
+        if isinstance(q, Term):
+            return [(q.fieldname, q.text, boost)]
+        if isinstance(q, Prefix):
+            return [(q.fieldname, t, boost) for t in self.expand(reader, q)]
+        if isinstance(q, Phrase):
+            return [(q.fieldname, w, boost) for w in q.words]
+        if isinstance(q, AndNot):
+            return self.leaves(reader, q.a, boost)
+        if isinstance(q, And | Or):
+            return [leaf for sub in q.subqueries for leaf in self.leaves(reader, sub, boost)]
+        return []
+
+    def top(self, reader, q: Query, matched: int, limit: int) -> list[int]:  # noqa: ANN001
+        """The `limit` best matching docnums, by decreasing score then docnum."""
+        acc = dict.fromkeys(docnums(matched), 0.0)
+        for fieldname, text, boost in self.leaves(reader, q):
+            scores = self.scores(reader, fieldname, text)
+            if len(scores) < len(acc):
+                for d, s in scores.items():
+                    if d in acc:
+                        acc[d] += s * boost
+            else:
+                get = scores.get
+                for d in acc:
+                    s = get(d)
+                    if s:
+                        acc[d] += s * boost
+        return [d for d, _ in heapq.nsmallest(limit, acc.items(), key=lambda i: (-i[1], i[0]))]
+
+    def sorted_by(self, reader, name: str, matched: int, limit: int) -> list[int]:  # noqa: ANN001
+        """The first `limit` matching docnums by name ("nom") or most recent first."""
+        rank = self._rank(reader, name)
+        return heapq.nsmallest(limit, docnums(matched), key=rank.__getitem__)
+
+    def _rank(self, reader, name: str) -> list[int]:  # noqa: ANN001
+        with self._lock:
+            rank = self._ranks.get(name)
+            if rank is None:
+                names = list(reader.column_reader("tri_nom", translate=True))
+                if name == "nom":
+                    order = sorted(range(self.doc_count), key=lambda d: (names[d], d))
+                else:
+                    dates = list(reader.column_reader("modifie", translate=True))
+                    order = sorted(range(self.doc_count), key=lambda d: (names[d], d))
+                    order.sort(key=lambda d: dates[d], reverse=True)  # stable: name breaks ties
+                rank = [0] * self.doc_count
+                for position, d in enumerate(order):
+                    rank[d] = position
+                self._ranks[name] = rank
+            return rank

@@ -136,27 +136,25 @@ def build(settings: dict, full: bool = False, progress: Progress | None = None,
     if not data.is_dir():
         raise InvalidRecords([f"{data}:1: dossier des fiches introuvable"])
     with build_lock(instance, wait=lock_wait):
-        report = _apply(settings, data, instance, full, progress)
+        report, fresh = _apply(settings, data, instance, full, progress)
         if report.full or report.added or report.changed or report.removed \
                 or not (instance / EXPORTS).is_dir():
-            write_exports(settings)
+            write_exports(settings, fresh)
     report.seconds = time.monotonic() - started
     return report
 
 
-def write_exports(settings: dict) -> None:
-    """Regenerate the open-data exports from the database (each file replaced atomically)."""
-    from registry.exports import write_all
-    from registry.store import to_record
+def write_exports(settings: dict, fresh: list[Record] | None = None) -> None:
+    """Bring the open-data exports up to date with the database (each file replaced
+    atomically; only records changed since the last build are serialised again)."""
+    from registry.build_exports import write_exports as write
 
-    with Session(get_engine(settings)) as session:
-        rows = session.exec(select(Algorithme)).all()
-        write_all([to_record(row) for row in rows], Path(settings["INSTANCE"]) / EXPORTS,
-                  str(settings.get("SITE_URL", "")))
+    write(get_engine(settings), Path(settings["INSTANCE"]) / EXPORTS,
+          str(settings.get("SITE_URL", "")), fresh or [])
 
 
 def _apply(settings: dict, data: Path, instance: Path, full: bool,
-           progress: Progress | None) -> BuildReport:
+           progress: Progress | None) -> tuple[BuildReport, list[Record]]:
     engine = get_engine(settings)
     create_tables(engine)
     files = {p.stem: p for p in record_files([data])}
@@ -188,7 +186,7 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
             search.discard_index(staged)
             raise
     search.publish_index(instance, staged)
-    return report
+    return report, records
 
 
 def _write_rows(session: Session, records: list[Record], htmls: dict[str, str],

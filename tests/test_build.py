@@ -11,7 +11,8 @@ import pytest
 
 from registry.build import BuildBusy, build, build_lock
 from registry.config import load_settings
-from registry.records import InvalidRecords
+from registry.exports import FILE_NAMES, export
+from registry.records import InvalidRecords, load_records
 from registry.search import SearchIndex
 from tests.conftest import make_app
 from tests.recordfactory import write_record
@@ -164,3 +165,29 @@ def test_second_build_waits_for_the_first(site: dict) -> None:
     report = build(site, lock_wait=10)
     holder.join()
     assert report.full and report.total == MANY
+
+
+def exported(site: dict) -> dict[str, str]:
+    folder = Path(site["INSTANCE"]) / "exports"
+    return {fmt: (folder / name).read_bytes().decode() for fmt, name in FILE_NAMES.items()}
+
+
+def expected_exports(site: dict) -> dict[str, str]:
+    records = load_records(Path(site["DATA"]))
+    return {fmt: export(records, fmt, str(site.get("SITE_URL", ""))) for fmt in FILE_NAMES}
+
+
+def test_incremental_exports_equal_a_full_export(site: dict) -> None:
+    build(site)
+    assert exported(site) == expected_exports(site)
+    data = Path(site["DATA"])
+    write_record(data, "algo-007", nom="Algorithme renommé", resume="Résumé\nsur deux lignes.")
+    write_record(data, "algo-100", nom="Algorithme ajouté")
+    (data / "algo-003.md").unlink()
+    build(site)
+    assert exported(site) == expected_exports(site)
+    for path in data.glob("*.md"):
+        path.unlink()
+    build(site)
+    assert exported(site) == expected_exports(site)
+    assert exported(site)["json"] == "[]\n"

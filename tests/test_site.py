@@ -103,6 +103,14 @@ def test_search_finds_cfvr_with_excerpt(client) -> None:  # noqa: ANN001
     assert "Recherche « fraude fiscale »" in page.title.get_text()
 
 
+def test_typo_gets_a_suggestion_link_keeping_filters(client) -> None:  # noqa: ANN001
+    page = soup(client.get("/algorithmes?q=fraude+fiscle&domaine=fiscalite"))
+    link = page.select_one(".suggestion a")
+    assert link.get_text() == "fraude fiscale"
+    assert parse_qs(urlsplit(link["href"]).query) == {"q": ["fraude fiscale"],
+                                                      "domaine": ["fiscalite"]}
+
+
 def test_facet_filter_restricts_results_and_is_removable(client, records) -> None:  # noqa: ANN001
     response = client.get("/algorithmes?domaine=fiscalite&par_page=100")
     ids = result_ids(response)

@@ -6,8 +6,10 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
@@ -64,16 +66,42 @@ def read_state() -> dict:
 def state_url(state: dict, **changes: object) -> str:
     """URL of the list page for `state` with some keys changed (page back to 1 unless given)."""
     merged = {**state, "page": 1, **changes}
-    params: dict[str, object] = dict(merged["filters"])
+    params: list[tuple[str, object]] = [(k, v) for k, vals in merged["filters"].items()
+                                        for v in vals]
     if merged["q"]:
-        params["q"] = merged["q"]
+        params.append(("q", merged["q"]))
     if merged["tri"] != ("pertinence" if merged["q"] else "nom"):
-        params["tri"] = merged["tri"]
+        params.append(("tri", merged["tri"]))
     if merged["par_page"] != 20:
-        params["par_page"] = merged["par_page"]
+        params.append(("par_page", merged["par_page"]))
     if merged["page"] > 1:
-        params["page"] = merged["page"]
-    return url_for("algorithmes.liste", **params)
+        params.append(("page", merged["page"]))
+    base = state.get("base") or url_for("algorithmes.liste")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+@dataclass
+class FacetOption:
+    """One value of a facet as the list page shows it: a checkbox and a count link."""
+
+    valeur: str
+    libelle: str
+    nombre: int
+    coche: bool
+    ident: str
+    href: str
+
+
+def facet_options(state: dict, results: Results, name: str) -> list[FacetOption]:
+    """The values of facet `name` (selected ones kept even when nothing matches them)."""
+    selected = state["filters"].get(name, [])
+    counts = [(fv.valeur, fv.nombre) for fv in results.facettes.get(name, [])]
+    shown = {value for value, _ in counts}
+    counts += [(value, 0) for value in selected if value not in shown]
+    return [FacetOption(value, value_label(name, value), count, value in selected,
+                        facet_id(name, value),
+                        state_url(state, filters=toggled(state["filters"], name, value)))
+            for value, count in counts]
 
 
 def toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
@@ -146,12 +174,14 @@ def cached_search(state: dict) -> Results:
 def liste() -> str:
     state = read_state()
     results = cached_search(state)
+    state["base"] = url_for("algorithmes.liste")
     pages = max(math.ceil(results.total / state["par_page"]), 1)
     return render_template(
         "algorithmes/liste.html", state=state, results=results, pages=pages,
         page_numbers=page_numbers(min(state["page"], pages), pages),
         state_url=lambda **changes: state_url(state, **changes), toggled=toggled,
-        facet_label=facet_label, value_label=value_label, facet_id=facet_id, sorts=SORT_LABELS,
+        facet_label=facet_label, value_label=value_label,
+        options={name: facet_options(state, results, name) for name in FACETS}, sorts=SORT_LABELS,
         per_page_choices=PER_PAGE,
         general_facets=[f for f in FACETS if f not in cat.CRITERIA_BY_KEY],
         criteria_facets=[f for f in FACETS if f in cat.CRITERIA_BY_KEY])

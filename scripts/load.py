@@ -35,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 from registry import catalogue as cat  # noqa: E402
 from registry.build import build  # noqa: E402
 from registry.config import load_settings  # noqa: E402
+from registry.database import get_engine  # noqa: E402
+from registry.store import Store  # noqa: E402
 
 HOST = "127.0.0.1"
 DOC = ROOT / "docs" / "performance.md"
@@ -44,8 +46,18 @@ QUERIES = ["fraude", "contrôle caf", "évaluation", "score de risque", "allocat
            "données personnelles", "transparence", "impot", "logement social", "algorith",
            '"score de risque"', "affectation des élèves", "France Travail", "parcoursupp"]
 
+# Words for varied free-text queries (most combinations are asked only once).
+WORDS = ("données revenus famille logement évaluation fraude erreur contrôle transparence "
+         "décision agent critères pondération apprentissage régression statistique dossier "
+         "prestation allocation impôt cotisation emploi formation santé école commune caisse "
+         "ministère recours explication code source documentation audit rapport biais "
+         "discrimination précarité territoire transport sécurité justice délai montant seuil "
+         "barème ressources déclaration expérimentation prestataire marché budget").split()
+
 
 def _bench_module():  # noqa: ANN202
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
     spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
@@ -219,16 +231,17 @@ def main() -> None:
     args = parser.parse_args()
     data, instance = prepare(args.workdir / str(args.size), args.size)
     ids = sorted(p.stem for p in data.glob("*.md"))
-    from registry.text import slugify
-
-    bench = _bench_module()
-    admins = sorted({slugify(name) for name, _ in bench.ADMINS})
+    store = Store(get_engine(load_settings({"DATA": str(data), "INSTANCE": str(instance)})))
+    try:
+        admins = [a.slug for a in store.administrations()]
+    finally:
+        store.close()
     load = os.getloadavg()[0]
     port = free_port()
     server = start_server(data, instance, port, args.threads)
     results: dict[str, dict] = {}
     try:
-        for name, make_path in scenarios(ids, admins, bench.WORDS).items():
+        for name, make_path in scenarios(ids, admins, WORDS).items():
             run(port, make_path, args.clients, min(2.0, args.duration), 500)  # warm-up
             results[name] = run(port, make_path, args.clients, args.duration,
                                 args.max_requests)

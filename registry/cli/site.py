@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -66,15 +67,43 @@ def build(full: bool, data: Path | None, instance: Path | None, wait: float) -> 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, threads: int) -> None:
-    """Servir le site avec un serveur WSGI de production (waitress)."""
-    from waitress import serve as waitress_serve
+@click.option("--workers", default=0, type=int,
+              help="Processus serveurs (défaut : un par cœur). 1 : un seul processus (waitress).")
+@click.option("--threads", default=8, show_default=True, type=int, help="Fils par processus.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Servir le site avec un serveur WSGI de production (gunicorn, ou waitress)."""
+    workers = workers or os.cpu_count() or 1
+    click.echo(f"Registre servi sur http://{host}:{port}/ ({workers} processus × {threads} "
+               "fils ; Ctrl+C pour arrêter)", err=True)
+    if workers > 1:
+        _gunicorn(host, port, workers, threads)
+    else:
+        from waitress import serve as waitress_serve
 
-    from registry import create_app
+        from registry import create_app
 
-    click.echo(f"Registre servi sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
-    waitress_serve(create_app(), host=host, port=port, threads=threads, ident="registre")
+        waitress_serve(create_app(), host=host, port=port, threads=threads, ident="registre")
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    """Several processes: search is CPU-bound Python, threads alone share one core."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{host}:{port}", "workers": workers,
+                               "threads": threads, "worker_class": "gthread",
+                               "timeout": 60, "graceful_timeout": 10, "accesslog": None,
+                               "errorlog": "-", "loglevel": "warning",
+                               "proc_name": "registre"}.items():
+                self.cfg.set(key, value)
+
+        def load(self):  # noqa: ANN202 - called in each worker after fork: one index each
+            from registry import create_app
+
+            return create_app()
+
+    Server().run()
 
 
 commands = [build, serve]

@@ -7,10 +7,13 @@ rename of a pointer file. A content hash per record keeps rebuilds incremental.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import hashlib
 import html
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,25 +68,49 @@ class BuildReport:
     seconds: float = 0.0
 
 
+_BUILDER = 0  # pid of the process holding the build lock (0: no build running)
+
+
+def _die_with_the_build() -> None:
+    """In a process forked by a build (validation pool, index writers): be killed when the
+    build dies, even by SIGKILL, rather than linger forever on a pipe nobody writes to."""
+    global _BUILDER
+    if _BUILDER and sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != _BUILDER:  # the build died before prctl
+            os._exit(1)
+        _BUILDER = os.getpid()
+
+
+PR_SET_PDEATHSIG = 1
+os.register_at_fork(after_in_child=_die_with_the_build)
+
+
 @contextmanager
 def build_lock(instance: Path, wait: float = 60.0) -> Iterator[None]:
-    """One build at a time; a second one waits up to `wait` seconds, then refuses."""
+    """One build at a time; a second one waits up to `wait` seconds, then refuses.
+
+    A POSIX record lock (lockf), not flock: processes forked by the build do not inherit
+    it, so it is released as soon as the build process dies."""
+    global _BUILDER
     instance.mkdir(parents=True, exist_ok=True)
     with open(instance / "build.lock", "w") as handle:
         deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError:
                 if time.monotonic() >= deadline:
                     message = "une autre construction est en cours ; réessayez plus tard"
                     raise BuildBusy(message) from None
                 time.sleep(0.2)
+        _BUILDER = os.getpid()
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _BUILDER = 0
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def content_hash(path: Path) -> str:
@@ -161,8 +188,10 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
     digests = {ident: content_hash(p) for ident, p in files.items()}
     with Session(engine) as session:
         known = dict(session.exec(select(Algorithme.id, Algorithme.content_hash)).all())
+        current = search.current_name(instance)
         full = full or _info(session, "format") != BUILD_FORMAT \
-            or _info(session, "index") != search.current_name(instance)
+            or _info(session, "index") != current \
+            or _info(session, "index_digest") != folder_digest(instance / str(current))
         report = BuildReport(total=len(files), full=full)
         report.added = sorted(set(files) - set(known))
         report.removed = sorted(set(known) - set(files))
@@ -180,7 +209,7 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
                                     progress=progress)
         try:
             _write_rows(session, records, htmls, digests, dates, report)
-            _write_info(session, len(files), staged.name)
+            _write_info(session, len(files), staged.name, folder_digest(staged))
             session.commit()
         except BaseException:
             search.discard_index(staged)
@@ -228,7 +257,22 @@ def _info(session: Session, key: str) -> str | None:
     return row.value if row else None
 
 
-def _write_info(session: Session, total: int, index_name: str) -> None:
+def folder_digest(folder: Path) -> str | None:
+    """sha256 of a folder's files, names and contents (None without the folder): an index
+    damaged since it was built is rebuilt in full instead of being extended."""
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and "LOCK" not in path.name:
+            digest.update(path.name.encode() + b"\0")
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_info(session: Session, total: int, index_name: str, index_digest: str | None) -> None:
     generation = session.get(BuildInfo, "generation")
     values = {
         "format": BUILD_FORMAT,
@@ -236,6 +280,7 @@ def _write_info(session: Session, total: int, index_name: str) -> None:
         "total": str(total),
         "generation": str(int(generation.value) + 1 if generation else 1),
         "index": index_name,
+        "index_digest": index_digest or "",
         "pid": str(os.getpid()),
     }
     for key, value in values.items():

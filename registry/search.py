@@ -14,6 +14,7 @@ Text is analysed the French way: words keep their inner apostrophes, elisions
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -47,6 +48,7 @@ from registry.search_query import Compiler, Suggester, synonym_table
 from registry.search_scoring import Engine, to_bitmap
 from registry.text import fold
 
+log = logging.getLogger(__name__)
 POINTER = "index.current"
 FACETS: tuple[str, ...] = ("administration", "domaine", "statut", "type_technique") + tuple(
     c.key for c in cat.CRITERIA)
@@ -230,12 +232,15 @@ def _document(entry: Entry) -> dict:
 # --- build side -----------------------------------------------------------------------
 
 def current_name(instance: Path) -> str | None:
-    """Name of the published index folder, or None."""
+    """Name of the published index folder, or None (none published, or unreadable)."""
     try:
         name = (Path(instance) / POINTER).read_text().strip()
     except OSError:
         return None
-    return name if name and windex.exists_in(str(Path(instance) / name)) else None
+    try:
+        return name if name and windex.exists_in(str(Path(instance) / name)) else None
+    except Exception:  # a damaged table of contents fails in many ways  # noqa: BLE001
+        return None
 
 
 def index_exists(instance: Path) -> bool:
@@ -325,6 +330,10 @@ class Results:
     message: str | None = None
 
 
+UNREADABLE = ("l'index de recherche est illisible ; la prochaine construction (registry build) "
+              "le réparera")
+
+
 class SearchUnavailable(Exception):
     """No index has been built yet, or it cannot be read."""
 
@@ -395,13 +404,15 @@ class SearchIndex:
             return gen
         name = current_name(self.instance)
         if name is None:
-            raise SearchUnavailable("l'index de recherche n'est pas encore construit")
+            raise SearchUnavailable(UNREADABLE if pointer else
+                                    "l'index de recherche n'est pas encore construit")
         with self._lock:
             if self._gen is None or self._gen.name != name:
                 try:
                     fresh = _Generation(self.instance / name)
-                except (OSError, windex.EmptyIndexError) as exc:
-                    raise SearchUnavailable("l'index de recherche est illisible") from exc
+                except Exception as exc:  # damaged files fail in many ways (struct, pickle…)
+                    log.error("search index %s unreadable: %r", name, exc)
+                    raise SearchUnavailable(UNREADABLE) from exc
                 if self._gen is not None:
                     self._gen.close()
                 self._gen = fresh
@@ -433,6 +444,20 @@ class SearchIndex:
 
     def search(self, query: str | None, filters: dict[str, list[str]] | None = None,
                page: int = 1, per_page: int = 20, sort: str = "pertinence") -> Results:
+        """Raises SearchUnavailable when the index is missing or damaged: a damaged one is
+        dropped (the next request reopens it) until a build publishes a sound one."""
+        try:
+            return self._search(query, filters, page, per_page, sort)
+        except SearchUnavailable:
+            raise
+        except Exception as exc:
+            log.exception("search failed; dropping the opened index")
+            self.close()
+            self._pointer = None
+            raise SearchUnavailable(UNREADABLE) from exc
+
+    def _search(self, query: str | None, filters: dict[str, list[str]] | None,
+                page: int, per_page: int, sort: str) -> Results:
         page, per_page = max(int(page), 1), min(max(int(per_page), 1), 100)
         sort = sort if sort in SORTS else "pertinence"
         filters = {k: [str(v)[:300] for v in vals if v][:20]

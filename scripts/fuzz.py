@@ -32,8 +32,8 @@ def main() -> int:
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                           check=False)
     for line in done.stdout.splitlines():
-        if "::" in line and "test_" in line or "passing examples" in line or "passed" in line \
-                or "failed" in line:
+        if "::" in line and "test_" in line or "passing" in line or "passed" in line \
+                or "failed" in line or "phase" in line or line.startswith("E "):
             print(line)
     return done.returncode
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -58,9 +58,22 @@ def render_error(status: int, message: str):  # noqa: ANN201
     if request.path.startswith("/api/"):
         response = jsonify({"erreur": {"statut": status, "titre": title, "message": message}})
     else:
-        response = render_template("errors/error.html", status=status, title=title,
-                                   message=message)
+        response = make_response(render_template("errors/error.html", status=status,
+                                                 title=title, message=message))
+    if status == 503:
+        response.headers["Retry-After"] = "30"
     return response, status
+
+
+def _database_message(error: str) -> str:
+    """Why the database failed, in French; for a form, that nothing was saved."""
+    reason = " : le serveur manque d'espace disque" if "full" in error else ""
+    if request.method == "POST":
+        return (f"Votre envoi n'a pas été enregistré : la base de données est momentanément "
+                f"indisponible{reason}. Rien n'a été conservé ; revenez à la page précédente "
+                "pour retrouver votre saisie et renvoyez-la dans quelques minutes.")
+    return f"La base de données est momentanément indisponible{reason}. Réessayez dans " \
+           "quelques instants."
 
 
 def _handle(exc: Exception):  # noqa: ANN202
@@ -78,8 +91,7 @@ def _handle(exc: Exception):  # noqa: ANN202
         return render_error(503, "La recherche est momentanément indisponible : " + str(exc))
     if isinstance(exc, OperationalError):
         log.error("database unavailable: %s", exc)
-        return render_error(503, "La base de données est momentanément indisponible. "
-                                 "Réessayez dans quelques instants.")
+        return render_error(503, _database_message(str(exc.orig or exc)))
     log.exception("unexpected error")
     return render_error(500, "Une erreur inattendue s'est produite. Elle a été enregistrée.")
 

@@ -1,0 +1,283 @@
+"""Load test with a rebuild in the middle (not a test): concurrent clients on loopback.
+
+    .venv/bin/python scripts/loadtest.py [--clients 16,64] [--duration 60] [--extra 25]
+                                         [--workdir /tmp/registry-loadtest] [--write-doc]
+
+Copies the real records (data/algorithms) to a work folder, builds them and starts the
+production server (`registry serve`, see scripts/load.py). Then, for each number of clients,
+keep-alive clients mix home, list, search, record, coverage and API requests for
+`--duration` seconds; at 30 % of the run `--extra` synthetic records (scripts/bench_corpus.py)
+are added and `registry build --full` runs in a child process. Reported: throughput,
+p50/p95/p99, errors (anything but 200, or no answer), and consistency: every search answer's
+total (API and HTML) must be the one of the build before or the one after the rebuild, never
+a half-built index. `--write-doc` replaces the « Load with a rebuild » section of
+docs/performance.md. Only 127.0.0.1 is contacted; every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib.util
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from registry import catalogue as cat  # noqa: E402
+
+HOST = "127.0.0.1"
+DOC = ROOT / "docs" / "performance.md"
+SECTION = "## Load with a rebuild"
+TOTAL = re.compile(r'class="nombre-resultats">(\d+) résultat')
+
+
+def _module(name: str):  # noqa: ANN202
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+load = _module("load")  # free_port, start_server, QUERIES
+
+
+def search_paths() -> list[str]:
+    """The searches whose totals are checked (API and page, with and without filters)."""
+    paths = []
+    for i, query in enumerate(load.QUERIES + [""]):
+        params = {"q": query}
+        if i % 3 == 1:
+            params["domaine"] = list(cat.DOMAINES)[i % len(cat.DOMAINES)]
+        if i % 3 == 2:
+            params[cat.CRITERIA[i % len(cat.CRITERIA)].key] = "publie"
+        paths.append("/api/v1/algorithmes?" + urlencode({**params, "par_page": 5}))
+        paths.append("/algorithmes?" + urlencode(params))
+    return paths
+
+
+def other_paths(ids: list[str]) -> list[str]:
+    return (["/", "/couverture", "/api/v1/couverture", "/administrations"]
+            + [f"/algorithmes?page={p}" for p in (1, 2, 3)]
+            + [f"/algorithmes/{quote(i)}" for i in ids]
+            + [f"/api/v1/algorithmes/{quote(i)}" for i in ids])
+
+
+def total_of(path: str, body: str) -> int | None:
+    if path.startswith("/api/v1/algorithmes?"):
+        return json.loads(body)["total"]
+    if path.startswith("/algorithmes?q="):
+        found = TOTAL.search(body)
+        return int(found.group(1)) if found else None
+    return None
+
+
+def fetch(conn: http.client.HTTPConnection, path: str) -> tuple[int, str]:
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+def snapshot(port: int, paths: list[str]) -> dict[str, int | None]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    out = {}
+    for path in paths:
+        status, body = fetch(conn, path)
+        assert status == 200, (path, status)
+        out[path] = total_of(path, body)
+    conn.close()
+    return out
+
+
+def clients_run(port: int, clients: int, duration: float, searches: list[str],
+                others: list[str], rebuild) -> dict:  # noqa: ANN001
+    """Run the clients; `rebuild()` is called in a thread at 30 % of the duration."""
+    samples: list[tuple[float, float, str, int, int | None]] = []  # start, latency, path…
+    errors: list[str] = []
+    lock = threading.Lock()
+    begin = time.monotonic()
+    stop = begin + duration
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < stop:
+            path = rng.choice(searches) if rng.random() < 0.45 else rng.choice(others)
+            started = time.monotonic()
+            try:
+                status, body = fetch(conn, path)
+                total = total_of(path, body) if status == 200 else None
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                status, total = 0, None
+                with lock:
+                    errors.append(f"{path}: {exc!r}")
+            elapsed = time.monotonic() - started
+            with lock:
+                samples.append((started - begin, elapsed, path, status, total))
+                if status not in (0, 200):
+                    errors.append(f"{path}: HTTP {status}")
+        conn.close()
+
+    build_times: dict[str, float] = {}
+
+    def rebuilder() -> None:
+        time.sleep(duration * 0.3)
+        build_times["debut"] = time.monotonic() - begin
+        build_times["code"] = rebuild()
+        build_times["fin"] = time.monotonic() - begin
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    builder = threading.Thread(target=rebuilder)
+    builder.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    builder.join()
+    return {"samples": samples, "errors": errors, "build": build_times,
+            "wall": time.monotonic() - begin}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values) or [0.0]
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))] * 1000
+
+
+def summarise(run: dict, before: dict, after: dict) -> dict:
+    samples = run["samples"]
+    latencies = [s[1] for s in samples]
+    during = [s[1] for s in samples
+              if run["build"].get("debut", 0) <= s[0] <= run["build"].get("fin", 0)]
+    inconsistent = [(path, total) for _, _, path, status, total in samples
+                    if status == 200 and path in before and total not in (before[path],
+                                                                          after[path])]
+    checked = sum(1 for _, _, path, status, _ in samples if status == 200 and path in before)
+    seen_after = sum(1 for _, _, path, status, total in samples if status == 200
+                     and path in before and before[path] != after[path] and total == after[path])
+    return {"requetes": len(samples), "debit": len(samples) / run["wall"],
+            "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
+            "p99": percentile(latencies, 99), "max": percentile(latencies, 100),
+            "p95_reconstruction": percentile(during, 95), "pendant": len(during),
+            "erreurs": len(run["errors"]), "exemples": run["errors"][:3],
+            "verifiees": checked, "incoherentes": len(inconsistent),
+            "exemples_incoherents": inconsistent[:3], "nouvel_etat_vu": seen_after,
+            "reconstruction": run["build"]}
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load_avg = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} CPU ({model or platform.machine()}), {memory:.1f} GiB, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
+            f"load average at the end: {load_avg}")
+
+
+def table(results: dict[int, dict], records: int, extra: int, duration: float) -> str:
+    lines = [f"{records} real records (+{extra} added for the rebuild), {duration:g} s per run, "
+             "`registry serve` defaults (gunicorn, one worker per core), clients and server "
+             f"on the same machine: {machine()}.", "",
+             "| clients | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | p95 during the "
+             "rebuild (ms) | errors | search answers checked | inconsistent | rebuild |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for clients, r in results.items():
+        b = r["reconstruction"]
+        rebuild = f"{b.get('debut', 0):.0f}–{b.get('fin', 0):.0f} s, exit {b.get('code')}"
+        lines.append(f"| {clients} | {r['requetes']} | {r['debit']:.0f} | {r['p50']:.1f} | "
+                     f"{r['p95']:.1f} | {r['p99']:.1f} | {r['p95_reconstruction']:.1f} | "
+                     f"{r['erreurs']} | {r['verifiees']} ({r['nouvel_etat_vu']} after) | "
+                     f"{r['incoherentes']} | {rebuild} |")
+    return "\n".join(lines)
+
+
+def write_doc(body: str) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    section = f"{SECTION}\n\n{body.strip()}\n\n"
+    text = pattern.sub(lambda _: section, text) if pattern.search(text) else \
+        text.rstrip("\n") + "\n\n" + section
+    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", default="16,64")
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--extra", type=int, default=25)
+    parser.add_argument("--threads", type=int, default=8, help="fils par processus serveur")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/registry-loadtest"))
+    parser.add_argument("--write-doc", action="store_true")
+    args = parser.parse_args()
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    data, instance, extra = args.workdir / "data", args.workdir / "instance", \
+        args.workdir / "extra"
+    shutil.copytree(ROOT / "data" / "algorithms", data)
+    _module("bench_corpus").generate(ROOT / "data" / "algorithms", extra, args.extra, seed=7)
+    env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance)}
+    command = [sys.executable, "-m", "registry.cli", "build"]
+
+    def build(*flags: str) -> int:
+        return subprocess.run(command + list(flags), env=env, cwd=ROOT, check=False,
+                              capture_output=True).returncode
+
+    assert build("--full") == 0
+    ids = sorted(p.stem for p in data.glob("*.md"))
+    port = load.free_port()
+    server = load.start_server(data, instance, port, args.threads)
+    searches, others = search_paths(), other_paths(ids)
+    results = {}
+    try:
+        for clients in [int(c) for c in args.clients.split(",")]:
+            for path in extra.glob("*.md"):
+                (data / path.name).unlink(missing_ok=True)
+            assert build() == 0
+            before = snapshot(port, searches)
+
+            def rebuild() -> int:
+                for path in extra.glob("*.md"):
+                    shutil.copy(path, data / path.name)
+                return build("--full")
+
+            run = clients_run(port, clients, args.duration, searches, others, rebuild)
+            after = snapshot(port, searches)
+            results[clients] = summarise(run, before, after)
+            r = results[clients]
+            print(f"{clients} clients : {r['requetes']} requêtes, {r['debit']:.0f} req/s, "
+                  f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, "
+                  f"{r['erreurs']} erreur(s) {r['exemples']}, {r['incoherentes']} réponse(s) "
+                  f"incohérente(s) {r['exemples_incoherents']}, reconstruction "
+                  f"{r['reconstruction']}", flush=True)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    report = table(results, len(ids), args.extra, args.duration)
+    print(report)
+    if args.write_doc:
+        write_doc(report)
+
+
+if __name__ == "__main__":
+    main()

@@ -68,49 +68,53 @@ class BuildReport:
     seconds: float = 0.0
 
 
-_BUILDER = 0  # pid of the process holding the build lock (0: no build running)
-
-
-def _die_with_the_build() -> None:
-    """In a process forked by a build (validation pool, index writers): be killed when the
-    build dies, even by SIGKILL, rather than linger forever on a pipe nobody writes to."""
-    global _BUILDER
-    if _BUILDER and sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != _BUILDER:  # the build died before prctl
-            os._exit(1)
-        _BUILDER = os.getpid()
-
-
+_BUILDING: dict[str, int] = {}  # while a build runs: its process id and its lock's fd
 PR_SET_PDEATHSIG = 1
-os.register_at_fork(after_in_child=_die_with_the_build)
+
+
+def _forked_by_the_build() -> None:
+    """In a process forked by a build (validation pool, index writers): let go of the build
+    lock (flock locks are shared with forked children) and die with the build, even by
+    SIGKILL, rather than linger on a pipe nobody writes to while holding the lock."""
+    if not _BUILDING:
+        return
+    builder = _BUILDING["pid"]
+    try:
+        os.close(_BUILDING.pop("fd"))
+    except (KeyError, OSError):
+        pass
+    _BUILDING.clear()
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != builder:  # the build died before prctl
+            os._exit(1)
+
+
+os.register_at_fork(after_in_child=_forked_by_the_build)
 
 
 @contextmanager
 def build_lock(instance: Path, wait: float = 60.0) -> Iterator[None]:
-    """One build at a time; a second one waits up to `wait` seconds, then refuses.
-
-    A POSIX record lock (lockf), not flock: processes forked by the build do not inherit
-    it, so it is released as soon as the build process dies."""
-    global _BUILDER
+    """One build at a time; a second one waits up to `wait` seconds, then refuses. The lock
+    is released as soon as the build process dies (its forked workers let go of it)."""
     instance.mkdir(parents=True, exist_ok=True)
     with open(instance / "build.lock", "w") as handle:
         deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except OSError:
+            except BlockingIOError:
                 if time.monotonic() >= deadline:
                     message = "une autre construction est en cours ; réessayez plus tard"
                     raise BuildBusy(message) from None
                 time.sleep(0.2)
-        _BUILDER = os.getpid()
+        _BUILDING.update(pid=os.getpid(), fd=handle.fileno())
         try:
             yield
         finally:
-            _BUILDER = 0
-            fcntl.lockf(handle, fcntl.LOCK_UN)
+            _BUILDING.clear()
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def content_hash(path: Path) -> str:

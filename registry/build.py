@@ -10,7 +10,6 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import hashlib
-import html
 import os
 import signal
 import sys
@@ -21,25 +20,33 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import nh3
 from sqlalchemy import insert
 from sqlmodel import Session, delete, select
 
-from registry import catalogue, frontmatter, rendering, search, search_query, validate
+from registry import (
+    build_prepare,
+    catalogue,
+    frontmatter,
+    rendering,
+    search,
+    search_query,
+    validate,
+)
+from registry.build_prepare import plain, prepare
 from registry.catalogue import SCHEMA_VERSION
 from registry.database import create_tables, get_engine
 from registry.history import last_modified
 from registry.models import Algorithme, BuildInfo
-from registry.records import InvalidRecords, Record, from_checked
-from registry.rendering import render_markdown
+from registry.records import InvalidRecords, Record
 from registry.text import slugify
-from registry.validate import check_file, format_problems, record_files
+from registry.validate import record_files
 
 
 def _code_digest() -> str:
     """Digest of the code that turns a file into rows and index documents."""
     digest = hashlib.sha256()
-    for module in (catalogue, frontmatter, validate, rendering, search, search_query):
+    for module in (catalogue, frontmatter, validate, rendering, search, search_query,
+                   build_prepare):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]
@@ -123,11 +130,6 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def plain(html_text: str) -> str:
-    """Text of sanitised HTML, entities decoded (for the index and its excerpts)."""
-    return html.unescape(nh3.clean(html_text, tags=set()))
-
-
 def row_values(record: Record, digest: str, html_text: str,
                date: tuple[str | None, str | None]) -> dict:
     admin = record.meta.get("administration") or {}
@@ -144,15 +146,7 @@ def row_values(record: Record, digest: str, html_text: str,
 
 def check_records(paths: list[Path], progress: Progress | None = None) -> list[Record]:
     """Validate the given files; raises InvalidRecords with the validator's messages."""
-    results = []
-    for i, path in enumerate(paths, 1):
-        results.append(check_file(path))
-        if progress and (i % 200 == 0 or i == len(paths)):
-            progress("validation", i, len(paths))
-    bad = [r for r in results if not r.ok]
-    if bad:
-        raise InvalidRecords([m for m in format_problems(bad) if ": attention : " not in m])
-    return [from_checked(r) for r in results]
+    return [p.record for p in prepare(paths, "", progress)]
 
 
 def build(settings: dict, full: bool = False, progress: Progress | None = None,
@@ -175,17 +169,17 @@ def build(settings: dict, full: bool = False, progress: Progress | None = None,
     return report
 
 
-def write_exports(settings: dict, fresh: list[Record] | None = None) -> None:
+def write_exports(settings: dict, fresh: dict[str, list[bytes]] | None = None) -> None:
     """Bring the open-data exports up to date with the database (each file replaced
     atomically; only records changed since the last build are serialised again)."""
     from registry.build_exports import write_exports as write
 
     write(get_engine(settings), Path(settings["INSTANCE"]) / EXPORTS,
-          str(settings.get("SITE_URL", "")), fresh or [])
+          str(settings.get("SITE_URL", "")), fresh or {})
 
 
 def _apply(settings: dict, data: Path, instance: Path, full: bool,
-           progress: Progress | None) -> tuple[BuildReport, list[Record]]:
+           progress: Progress | None) -> tuple[BuildReport, dict[str, list[bytes]]]:
     engine = get_engine(settings)
     create_tables(engine)
     files = {p.stem: p for p in record_files([data])}
@@ -201,11 +195,13 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
         report.removed = sorted(set(known) - set(files))
         report.changed = sorted(i for i in set(files) & set(known) if known[i] != digests[i])
         touched = set(files) if full else set(report.added) | set(report.changed)
-        records = check_records([files[i] for i in sorted(touched)], progress)
-        htmls = {r.id: render_markdown(r.body) for r in records}
+        prepared = prepare([files[i] for i in sorted(touched)],
+                           str(settings.get("SITE_URL", "")), progress)
+        records = [p.record for p in prepared]
+        htmls = {p.record.id: p.html for p in prepared}
         dates = last_modified(data)
-        entries = [search.Entry(r, plain(htmls[r.id]), dates.get(r.id, ("", ""))[0] or "")
-                   for r in records]
+        entries = [search.Entry(p.record, p.text, dates.get(p.record.id, ("", ""))[0] or "")
+                   for p in prepared]
         redated = [] if full else _redated(session, dates, touched)
         entries += [search.Entry(Record(row.id, row.meta, row.corps_md), plain(row.corps_html),
                                  row.derniere_modification or "") for row in redated]
@@ -219,7 +215,7 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
             search.discard_index(staged)
             raise
     search.publish_index(instance, staged)
-    return report, records
+    return report, {p.record.id: p.exports for p in prepared}
 
 
 def _write_rows(session: Session, records: list[Record], htmls: dict[str, str],

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -44,23 +43,28 @@ def pieces(record: Record, site_url: str, heads: dict[str, str]) -> dict[str, st
     return out
 
 
-def _encoded(record: Record, site_url: str, heads: dict[str, str]) -> list[bytes]:
+def heads(site_url: str) -> dict[str, str]:
+    """Each export file's text without any record (the CSV headers)."""
+    return {fmt: export([], fmt, site_url) for fmt in FILE_NAMES}
+
+
+def encoded(record: Record, site_url: str, heads: dict[str, str]) -> list[bytes]:
+    """The pieces of the record, UTF-8, in COLUMNS order (what the cache stores)."""
     text = pieces(record, site_url, heads)
     return [text[fmt].encode() for fmt in COLUMNS]
 
 
 def write_exports(engine: Engine, folder: Path, site_url: str,
-                  fresh: Iterable[Record] = ()) -> None:
+                  fresh: dict[str, list[bytes]] | None = None) -> None:
     """Bring every export file under `folder` up to date with the database (each file
-    replaced atomically). `fresh` records, when given, are serialised without a database
-    read."""
+    replaced atomically). `fresh`: pieces already computed (`encoded`) by record id."""
     folder.mkdir(parents=True, exist_ok=True)
     key = _code_key(site_url)
     con = sqlite3.connect(folder.parent / CACHE)
     try:
         con.execute("CREATE TABLE IF NOT EXISTS piece (id TEXT PRIMARY KEY, key TEXT, "
                     + ", ".join(f"{c} BLOB" for c in COLUMNS.values()) + ")")
-        _update(con, engine, key, site_url, {r.id: r for r in fresh})
+        _update(con, engine, key, site_url, fresh or {})
         for fmt, name in FILE_NAMES.items():
             _write_file(con, folder / name, fmt, site_url)
     finally:
@@ -68,8 +72,8 @@ def write_exports(engine: Engine, folder: Path, site_url: str,
 
 
 def _update(con: sqlite3.Connection, engine: Engine, key: str, site_url: str,
-            fresh: dict[str, Record]) -> None:
-    heads = {fmt: export([], fmt, site_url) for fmt in FILE_NAMES}
+            fresh: dict[str, list[bytes]]) -> None:
+    empty = heads(site_url)
     with Session(engine) as session:
         wanted = {ident: f"{key}:{digest}" for ident, digest in
                   session.exec(select(Algorithme.id, Algorithme.content_hash))}
@@ -81,14 +85,13 @@ def _update(con: sqlite3.Connection, engine: Engine, key: str, site_url: str,
                f"VALUES ({', '.join('?' * (len(COLUMNS) + 2))})")
         for start in range(0, len(stale), CHUNK):
             chunk = stale[start:start + CHUNK]
-            missing = [i for i in chunk if i not in fresh]
-            records = dict(fresh)
+            done = {i: fresh[i] for i in chunk if i in fresh}
+            missing = [i for i in chunk if i not in done]
             if missing:
                 rows = session.exec(select(Algorithme).where(Algorithme.id.in_(missing)))
-                records.update((row.id, Record(row.id, row.meta, row.corps_md)) for row in rows)
-            values = []
-            for ident in chunk:
-                values.append((ident, wanted[ident], *_encoded(records[ident], site_url, heads)))
+                done.update((row.id, encoded(Record(row.id, row.meta, row.corps_md), site_url,
+                                             empty)) for row in rows)
+            values = [(ident, wanted[ident], *done[ident]) for ident in chunk]
             con.executemany(sql, values)
         con.commit()
 

@@ -43,6 +43,7 @@ from whoosh.query import Term
 from whoosh.support.charset import accent_map
 
 from registry import catalogue as cat
+from registry import search_writer
 from registry.records import Record
 from registry.search_query import Compiler, Suggester, synonym_table
 from registry.search_scoring import Engine, to_bitmap
@@ -216,6 +217,7 @@ def _document(entry: Entry) -> dict:
     doc = {
         "id": entry.record.id, "nom": nom, "resume": meta.get("resume", ""),
         "administration": administration, "mots_cles": keywords, "corps": entry.text,
+        "_stored_corps": entry.text[:EXCERPT_CHARS],  # only excerpts are shown
         "mots": " ".join([nom, meta.get("resume", ""), administration, keywords]),
         "tri_nom": fold(meta.get("nom", "")),
         "modifie": entry.modified or str(meta.get("revu_le") or ""),
@@ -261,7 +263,7 @@ def stage_index(instance: Path, entries: list[Entry], deletions: list[str], full
         shutil.copytree(instance / current, staged, copy_function=_link_or_copy,
                         ignore=shutil.ignore_patterns("*LOCK*"))
         ix = windex.open_dir(str(staged))
-    writer = ix.writer(limitmb=256)
+    writer = search_writer.writer(ix, len(entries))
     try:
         for ident in deletions:
             writer.delete_by_term("id", ident)
@@ -272,7 +274,7 @@ def stage_index(instance: Path, entries: list[Entry], deletions: list[str], full
                 progress("index", i, len(entries))
         writer.commit()
     except BaseException:
-        writer.cancel()
+        search_writer.cancel(writer)
         shutil.rmtree(staged, ignore_errors=True)
         raise
     return staged

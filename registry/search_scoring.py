@@ -193,7 +193,8 @@ class Engine:
         return []
 
     def top(self, reader, q: Query, matched: int, limit: int) -> list[int]:  # noqa: ANN001
-        """The `limit` best matching docnums, by decreasing score then docnum."""
+        """The `limit` best matching docnums, by decreasing score then by name (documents'
+        order in the index depends on how the build was split between processes)."""
         acc = dict.fromkeys(docnums(matched), 0.0)
         for fieldname, text, boost in self.leaves(reader, q):
             scores = self.scores(reader, fieldname, text)
@@ -207,7 +208,9 @@ class Engine:
                     s = get(d)
                     if s:
                         acc[d] += s * boost
-        return [d for d, _ in heapq.nsmallest(limit, acc.items(), key=lambda i: (-i[1], i[0]))]
+        rank = self._rank(reader, "nom")
+        best = heapq.nsmallest(limit, acc.items(), key=lambda i: (-i[1], rank[i[0]]))
+        return [d for d, _ in best]
 
     def sorted_by(self, reader, name: str, matched: int, limit: int) -> list[int]:  # noqa: ANN001
         """The first `limit` matching docnums by name ("nom") or most recent first."""

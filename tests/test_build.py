@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from registry import build_prepare, search_writer
 from registry.build import BuildBusy, build, build_lock
 from registry.config import load_settings
 from registry.exports import FILE_NAMES, export
@@ -191,3 +192,30 @@ def test_incremental_exports_equal_a_full_export(site: dict) -> None:
     build(site)
     assert exported(site) == expected_exports(site)
     assert exported(site)["json"] == "[]\n"
+
+
+def test_parallel_build_gives_the_same_results(site: dict, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = build(site)
+    idx = SearchIndex(Path(site["INSTANCE"]))
+    queries = ["algorithme", "numéro 7", "résumé", ""]
+    expected = {q: ([h.id for h in idx.search(q, per_page=100).hits], idx.search(q).facettes)
+                for q in queries}
+    idx.close()
+    monkeypatch.setattr(build_prepare, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(search_writer, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(search_writer, "BATCH", 5)
+    other = load_settings({"DATA": site["DATA"], "INSTANCE": str(tmp_path / "parallel")})
+    parallel = build(other)
+    assert parallel.full and parallel.added == serial.added
+    idx = SearchIndex(tmp_path / "parallel")
+    with idx.searcher() as (_, searcher):
+        assert len(searcher.reader().leaf_readers()) == search_writer.cpus() > 1
+    for q in queries:
+        res = idx.search(q, per_page=100)
+        assert ([h.id for h in res.hits], res.facettes) == expected[q], q
+    assert exported(other) == expected_exports(other)
+    write_record(Path(site["DATA"]), "algo-007", nom="Algorithme renommé")
+    assert build(other).changed == ["algo-007"]
+    assert [h.id for h in idx.search("renommé").hits] == ["algo-007"]
+    idx.close()

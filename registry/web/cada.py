@@ -44,6 +44,7 @@ from registry.validate import EMAIL_RE
 from registry.web.db import get_store
 from registry.web.errors import NotFound, TooManyRequests
 from registry.web.ratelimit import client_key, limiter
+from registry.web.responses import private
 
 bp = Blueprint("cada", __name__)
 
@@ -156,15 +157,10 @@ def _letter_request(form: DemandeForm) -> LetterRequest:
         decision_date=form.decision_date.data, site_url=str(current_app.config["SITE_URL"]))
 
 
-def _private(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _page(template: str, status: int = 200, **context: object) -> Response:
     response = Response(render_template(template, **context), status=status,
                         mimetype="text/html")
-    return _private(response)
+    return private(response)
 
 
 def _show_form(record: Record, form: DemandeForm, status: int = 200) -> Response:
@@ -217,7 +213,7 @@ def _download(ident: str, render) -> Response:  # noqa: ANN001
     record, form, letter = _letter_or_form(ident)
     if letter is None:
         return _show_form(record, form, 422)
-    return _private(render(letter))
+    return private(render(letter))
 
 
 @bp.post("/algorithmes/<ident>/demande/imprimable")

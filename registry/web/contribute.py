@@ -31,6 +31,7 @@ from registry.web.contribute_forms import (
 )
 from registry.web.errors import NotFound, TooManyRequests
 from registry.web.ratelimit import client_key, limiter
+from registry.web.responses import private
 
 bp = Blueprint("contribute", __name__)
 
@@ -96,7 +97,7 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
         if checked.ok and not form.errors:
             preview = {"html": render_markdown(sub.body), "meta": proposed, "text": sub.text()}
     status = 422 if request.method == "POST" and (form.errors or general) else 200
-    return _private(render_template("contribute/proposition.html", form=form, kind=kind,
+    return private(render_template("contribute/proposition.html", form=form, kind=kind,
                                     ident=ident, meta=meta, preview=preview,
                                     sections=form_sections(),
                                     general=general or []), status)
@@ -105,12 +106,6 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
 def _blank() -> MultiDict:
     """A new proposal starts with every criterion « inconnu » (not yet checked)."""
     return MultiDict([(f"transparence-{c.key}-etat", "inconnu") for c in cat.CRITERIA])
-
-
-def _private(html: str, status: int = 200) -> Response:
-    response = Response(html, status=status, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/proposer", methods=["GET", "POST"])
@@ -133,7 +128,7 @@ def signaler(ident: str):  # noqa: ANN201
                              base)
         return redirect(url_for("contribute.suivi", token=stored.token, nouveau=1), 303)
     status = 422 if form.errors else 200
-    return _private(render_template("contribute/signaler.html", form=form, ident=ident,
+    return private(render_template("contribute/signaler.html", form=form, ident=ident,
                                     meta=meta), status)
 
 
@@ -148,7 +143,7 @@ def _by_token(token: str) -> subs.Submission:
 def suivi(token: str):  # noqa: ANN201
     sub = _by_token(token)
     preview = render_markdown(sub.body) if sub.has_file else ""
-    return _private(render_template("contribute/suivi.html", sub=sub, preview=preview,
+    return private(render_template("contribute/suivi.html", sub=sub, preview=preview,
                                     nouveau=request.args.get("nouveau") == "1",
                                     forge=forge_link(sub)))
 
@@ -158,9 +153,8 @@ def fichier(token: str, ident: str) -> Response:
     sub = _by_token(token)
     if not sub.has_file or ident != sub.record_id:
         raise NotFound("Cette contribution ne produit pas de fichier de fiche.")
-    response = Response(sub.text(), mimetype="text/markdown")
+    response = private(sub.text(), mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'attachment; filename="{sub.record_id}.md"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -32,6 +31,7 @@ from registry.recorddiff import body_diff, field_changes
 from registry.validate import check_file
 from registry.web.errors import Forbidden, NotFound, TooManyRequests
 from registry.web.ratelimit import client_key, limiter
+from registry.web.responses import private
 
 bp = Blueprint("maintainers", __name__, url_prefix="/mainteneurs")
 
@@ -86,12 +86,6 @@ def _require_login():  # noqa: ANN202
     return None
 
 
-def _private(html: str, status: int = 200) -> Response:
-    response = Response(html, status=status, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/connexion", methods=["GET", "POST"])
 def connexion():  # noqa: ANN201
     if not login_open():
@@ -116,7 +110,7 @@ def connexion():  # noqa: ANN201
         failures.hit(client_key())
         form.password.errors.append("Mot de passe incorrect.")
     status = 401 if form.errors else 200
-    return _private(render_template("maintainers/connexion.html", form=form,
+    return private(render_template("maintainers/connexion.html", form=form,
                                     dev=not _hash()), status)
 
 
@@ -131,7 +125,7 @@ def deconnexion():  # noqa: ANN201
 @bp.get("")
 def file():  # noqa: ANN201
     rows = subs.queue(get_engine(current_app.config))
-    return _private(render_template("maintainers/file.html", rows=rows, statuses=subs.STATUSES,
+    return private(render_template("maintainers/file.html", rows=rows, statuses=subs.STATUSES,
                                     logout=FlaskForm()))
 
 
@@ -155,7 +149,7 @@ def contribution(ident: int):  # noqa: ANN201
         stale = sub.kind == "correction" and subs.file_hash(path) != sub.base_hash
     problems = [p.message for p in sub.check().problems if not p.warning] if sub.has_file \
         else []
-    return _private(render_template("maintainers/contribution.html", sub=sub, changes=changes,
+    return private(render_template("maintainers/contribution.html", sub=sub, changes=changes,
                                     body=body, stale=stale, problems=problems,
                                     form=DecisionForm(), logout=FlaskForm()))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,16 +68,24 @@ def cli(runner: CliRunner):  # noqa: ANN201
     return invoke
 
 
-@pytest.fixture(scope="session")
-def live_server(built_instance: Path) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 serving the built dataset; yields its base URL."""
-    app = make_app(built_instance, WTF_CSRF_ENABLED=True)
+@contextmanager
+def serving(app) -> Iterator[str]:  # noqa: ANN001
+    """Serve `app` with a real threaded HTTP server on 127.0.0.1; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(built_instance: Path) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 serving the built dataset; yields its base URL."""
+    with serving(make_app(built_instance, WTF_CSRF_ENABLED=True)) as url:
+        yield url
 
 
 # --- real Chromium through Playwright; a screenshot under test-artifacts/ on failure ---

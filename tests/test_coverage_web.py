@@ -5,19 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from werkzeug.serving import make_server
 
 from registry import catalogue as cat
 from registry.build import build
 from registry.config import load_settings
 from registry.coverage_trend import CACHE_NAME
-from tests.conftest import DATA, make_app
+from tests.conftest import DATA, make_app, serving
 from tests.test_coverage import N_RECORDS, write_dataset
 from tests.test_coverage_trend import commit, git
 
@@ -203,12 +201,8 @@ def test_api_and_csv_give_the_trend(app_history) -> None:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def server(app_history) -> Iterator[str]:  # noqa: ANN001
-    srv = make_server("127.0.0.1", 0, app_history, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(timeout=5)
+    with serving(app_history) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -579,9 +579,10 @@ def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
         end = _snap(text, end + surround, back=False)
         pieces, pos = [], start
         for a, b in inside:
-            pieces += [escape(text[pos:a]), "<mark>", escape(text[a:b]), "</mark>"]
+            pieces += [escape(text[pos:a], quote=False), "<mark>",
+                       escape(text[a:b], quote=False), "</mark>"]
             pos = b
-        pieces.append(escape(text[pos:end]))
+        pieces.append(escape(text[pos:end], quote=False))
         out.append("".join(pieces).strip())
     return " … ".join(out)
 

@@ -4,7 +4,7 @@
                                      [--workdir /tmp/registry-load] [--write-doc]
 
 Generates `--size` synthetic records (the generator of scripts/bench.py), builds them,
-starts the production server (`registry serve`, waitress) on 127.0.0.1 with a free port,
+starts the production server (`registry serve`: gunicorn, one process per core) on 127.0.0.1,
 then for each scenario runs `--clients` concurrent keep-alive clients for `--duration`
 seconds (and at most `--max-requests` requests) and reports throughput, p50/p95/p99 and
 errors. `--write-doc` replaces the « Latest run » part of the « Pages under load » section
@@ -85,11 +85,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data: Path, instance: Path, port: int, threads: int) -> subprocess.Popen:
+def start_server(data: Path, instance: Path, port: int, threads: int,
+                 workers: int = 0) -> subprocess.Popen:
     env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance)}
     code = "from registry.cli import main; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, "serve", "--host", HOST, "--port",
-                             str(port), "--threads", str(threads)], env=env, cwd=ROOT,
+                             str(port), "--threads", str(threads), "--workers",
+                             str(workers)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -189,7 +191,8 @@ def table(results: dict[str, dict], size: int, clients: int, duration: float,
                             capture_output=True, check=False).stdout.strip()
     lines = [f"{size} fiches, {clients} clients simultanés, {duration:g} s par scénario "
              f"({platform.python_implementation()} {platform.python_version()}, "
-             f"{os.cpu_count()} cœurs, waitress, commit `{commit or '?'}`, charge moyenne de "
+             f"{os.cpu_count()} cœurs, `registry serve` : un processus par cœur, "
+             f"commit `{commit or '?'}`, charge moyenne de "
              f"la machine au départ : {load:.1f}).", "",
              "| page | requêtes | débit (req/s) | p50 (ms) | p95 (ms) | p99 (ms) | erreurs |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -225,7 +228,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=20.0, help="secondes par scénario")
     parser.add_argument("--max-requests", type=int, default=200_000)
-    parser.add_argument("--threads", type=int, default=16, help="fils du serveur waitress")
+    parser.add_argument("--threads", type=int, default=16, help="fils par processus serveur")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/registry-load"))
     parser.add_argument("--write-doc", action="store_true")
     args = parser.parse_args()

@@ -23,21 +23,15 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlmodel import Session, delete, select
 
-from registry import (
-    build_prepare,
-    catalogue,
-    frontmatter,
-    rendering,
-    search,
-    search_query,
-    validate,
-)
+from registry import build_prepare, catalogue, frontmatter, query, rendering, search, validate
 from registry.build_prepare import plain, prepare
 from registry.catalogue import SCHEMA_VERSION
 from registry.database import create_tables, get_engine
 from registry.history import last_modified
 from registry.models import Algorithme, BuildInfo
 from registry.records import InvalidRecords, Record
+from registry.search import query as search_query
+from registry.search import scoring as search_scoring
 from registry.text import slugify
 from registry.validate import record_files
 
@@ -45,8 +39,8 @@ from registry.validate import record_files
 def _code_digest() -> str:
     """Digest of the code that turns a file into rows and index documents."""
     digest = hashlib.sha256()
-    for module in (catalogue, frontmatter, validate, rendering, search, search_query,
-                   build_prepare):
+    for module in (catalogue, frontmatter, validate, rendering, query, search, search_query,
+                   search_scoring, build_prepare):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:16]

@@ -43,10 +43,10 @@ from whoosh.query import Term
 from whoosh.support.charset import accent_map
 
 from registry import catalogue as cat
-from registry import search_writer
 from registry.records import Record
-from registry.search_query import Compiler, Suggester, synonym_table
-from registry.search_scoring import Engine, to_bitmap
+from registry.search import writer as search_writer
+from registry.search.query import Compiler, Suggester, synonym_table
+from registry.search.scoring import Engine, to_bitmap
 from registry.text import fold
 
 log = logging.getLogger(__name__)

@@ -24,12 +24,13 @@ from sqlalchemy import insert
 from sqlmodel import Session, delete, select
 
 from registry import build_prepare, catalogue, frontmatter, query, rendering, search, validate
-from registry.build_prepare import plain, prepare
+from registry.build_prepare import prepare
 from registry.catalogue import SCHEMA_VERSION
 from registry.database import create_tables, get_engine
 from registry.history import last_modified
 from registry.models import Algorithme, BuildInfo
 from registry.records import InvalidRecords, Record
+from registry.rendering import plain
 from registry.search import query as search_query
 from registry.search import scoring as search_scoring
 from registry.text import slugify
@@ -136,11 +137,6 @@ def row_values(record: Record, digest: str, html_text: str,
         corps_html=html_text, content_hash=digest,
         derniere_modification=date[0], dernier_commit=date[1],
     )
-
-
-def check_records(paths: list[Path], progress: Progress | None = None) -> list[Record]:
-    """Validate the given files; raises InvalidRecords with the validator's messages."""
-    return [p.record for p in prepare(paths, "", progress)]
 
 
 def build(settings: dict, full: bool = False, progress: Progress | None = None,

@@ -7,7 +7,6 @@ and pure Python: above PARALLEL_MIN files they run in a pool of worker processes
 
 from __future__ import annotations
 
-import html
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -16,11 +15,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import nh3
-
 from registry.build_exports import encoded, heads
 from registry.records import InvalidRecords, Record, from_checked
-from registry.rendering import render_markdown
+from registry.rendering import plain, render_markdown
 from registry.validate import Checked, check_file, format_problems
 
 PARALLEL_MIN = 400
@@ -37,11 +34,6 @@ class Prepared:
     html: str
     text: str
     exports: list[bytes]
-
-
-def plain(html_text: str) -> str:
-    """Text of sanitised HTML, entities decoded (for the index and its excerpts)."""
-    return html.unescape(nh3.clean(html_text, tags=set()))
 
 
 def _prepare(path: Path, site_url: str, heads: dict[str, str]) -> tuple[Checked, str, str,

@@ -69,8 +69,3 @@ def create_tables(engine: Engine) -> None:
 
     SQLModel.metadata.create_all(engine)
 
-
-def dispose_all() -> None:
-    for engine in _ENGINES.values():
-        engine.dispose()
-    _ENGINES.clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +18,6 @@ class Record:
     body: str
     path: Path | None = None
     lines: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path else ""
 
     def get(self, dotted_key: str, default: object = None) -> object:
         value: object = self.meta

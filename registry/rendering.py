@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import markdown
 import nh3
 
@@ -22,6 +24,6 @@ def render_markdown(text: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
-def plain_text(text: str) -> str:
-    """The body as plain text (for search excerpts and exports)."""
-    return nh3.clean(render_markdown(text), tags=set()).strip()
+def plain(html_text: str) -> str:
+    """Text of sanitised HTML, entities decoded (for the index and its excerpts)."""
+    return html.unescape(nh3.clean(html_text, tags=set()))

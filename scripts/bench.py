@@ -137,10 +137,9 @@ def search_times(idx: object, queries: list[str], repeat: int,
 
 
 def run_one(size: int, workdir: Path, repeat: int) -> dict:
-    from registry.build import plain
     from registry.config import load_settings
     from registry.records import load_records
-    from registry.rendering import render_markdown
+    from registry.rendering import plain, render_markdown
     from registry.search import SearchIndex
 
     data, instance = workdir / "data", workdir / "instance"

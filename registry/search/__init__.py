@@ -245,10 +245,6 @@ def current_name(instance: Path) -> str | None:
         return None
 
 
-def index_exists(instance: Path) -> bool:
-    return current_name(instance) is not None
-
-
 def stage_index(instance: Path, entries: list[Entry], deletions: list[str], full: bool,
                 progress: Callable[[str, int, int], None] | None = None) -> Path:
     """Write the next index into a new folder; incremental builds start from hard links

@@ -106,6 +106,15 @@ def start_server(data: Path, instance: Path, port: int, threads: int,
     raise SystemExit("le serveur n'a pas démarré")
 
 
+def stop_server(server: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop the server started by start_server (SIGTERM, then SIGKILL after `timeout`)."""
+    server.terminate()
+    try:
+        server.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def scenarios(ids: list[str], admins: list[str], words: list[str]) -> dict[str, object]:
     """Paths by scenario. List pages reached from links (home figures, facets, first pages)
     repeat and hit the site's results cache; free-text queries mostly miss it."""
@@ -253,11 +262,7 @@ def main() -> None:
                   f"p95 {r['p95']:.1f} ms, {r['erreurs']} erreur(s) {r['exemples_erreurs']}",
                   flush=True)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     report = table(results, args.size, args.clients, args.duration, load)
     print(report)
     if args.write_doc:

@@ -268,11 +268,7 @@ def main() -> None:
                   f"incohérente(s) {r['exemples_incoherents']}, reconstruction "
                   f"{r['reconstruction']}", flush=True)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        load.stop_server(server)
     report = table(results, len(ids), args.extra, args.duration)
     print(report)
     if args.write_doc:

@@ -99,7 +99,7 @@ def cpu_seconds() -> float:
 
 
 def timed_build(settings: dict, **kwargs: object) -> tuple[object, float, float]:
-    from registry.build import build
+    from registry.build.pipeline import build
 
     cpu = cpu_seconds()
     report = build(settings, **kwargs)
@@ -138,7 +138,7 @@ def search_times(idx: object, queries: list[str], repeat: int,
 
 def run_one(size: int, workdir: Path, repeat: int) -> dict:
     from registry.config import load_settings
-    from registry.records import load_records
+    from registry.records.model import load_records
     from registry.rendering import plain, render_markdown
     from registry.search import SearchIndex
 

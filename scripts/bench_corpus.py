@@ -30,8 +30,8 @@ from random import Random
 
 import yaml
 
-from registry import catalogue as cat
-from registry.records import Record, load_records
+from registry.records import catalogue as cat
+from registry.records.model import Record, load_records
 
 WORD = re.compile(r"(\w+(?:['’]\w+)*)")
 SUBSTITUTION = 0.33

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from registry.docs_reference import replace_exports, replace_reference
+from registry.records.reference import replace_exports, replace_reference
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TARGETS = {"record-format.md": replace_reference, "exports.md": replace_exports}

@@ -32,11 +32,11 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from registry import catalogue as cat  # noqa: E402
-from registry.build import build  # noqa: E402
+from registry.build.pipeline import build  # noqa: E402
 from registry.config import load_settings  # noqa: E402
-from registry.database import get_engine  # noqa: E402
-from registry.store import Store  # noqa: E402
+from registry.db.engine import get_engine  # noqa: E402
+from registry.db.store import Store  # noqa: E402
+from registry.records import catalogue as cat  # noqa: E402
 
 HOST = "127.0.0.1"
 DOC = ROOT / "docs" / "performance.md"

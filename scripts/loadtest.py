@@ -35,7 +35,7 @@ from urllib.parse import quote, urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from registry import catalogue as cat  # noqa: E402
+from registry.records import catalogue as cat  # noqa: E402
 
 HOST = "127.0.0.1"
 DOC = ROOT / "docs" / "performance.md"

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from registry import create_app
-from registry.build import build
+from registry.build.pipeline import build
 from registry.cli import main as cli_main
 from registry.config import PROJECT_ROOT, load_settings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import PROJECT_ROOT, load_settings
 from tests.conftest import make_app
 

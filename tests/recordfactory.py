@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from registry import catalogue as cat
+from registry.records import catalogue as cat
 
 BASE: dict = {
     "schema": 1,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import load_settings
-from registry.records import load_records
+from registry.records.model import load_records
 from registry.search import FACETS
 from tests.conftest import DATA, make_app
 from tests.search_corpus import RECORDS, write_corpus

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from registry import build_prepare
-from registry.build import BuildBusy, build, build_lock
+from registry.build import prepare as build_prepare
+from registry.build.pipeline import BuildBusy, build, build_lock
 from registry.config import load_settings
-from registry.exports import FILE_NAMES, export
-from registry.records import InvalidRecords, load_records
+from registry.opendata.exports import FILE_NAMES, export
+from registry.records.model import InvalidRecords, load_records
 from registry.search import SearchIndex
-from registry.search import writer as search_writer
+from registry.search import indexer as search_writer
 from tests.conftest import make_app
 from tests.recordfactory import write_record
 from tests.search_corpus import write_corpus

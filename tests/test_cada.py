@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry import catalogue as cat
-from registry.cada import (
+from registry.cada.deadlines import (
     NEXT_STEP,
     TRANSITIONS,
     DateError,
@@ -24,6 +23,7 @@ from registry.cada import (
     next_deadline,
     parse_date,
 )
+from registry.records import catalogue as cat
 
 D = date.fromisoformat
 

@@ -11,10 +11,8 @@ import icalendar
 import pypdf
 import pytest
 
-from registry import catalogue as cat
-from registry.cada import compute_deadlines
-from registry.config import PROJECT_ROOT
-from registry.letters import (
+from registry.cada.deadlines import compute_deadlines
+from registry.cada.letters import (
     ARTICLES,
     CRPA_REF,
     LETTER_TYPES,
@@ -29,7 +27,9 @@ from registry.letters import (
     render_pdf,
     text_to_html,
 )
-from registry.records import load_records
+from registry.config import PROJECT_ROOT
+from registry.records import catalogue as cat
+from registry.records.model import load_records
 from tests.recordfactory import with_etats, write_record
 
 CNAF_NAME = "Score de risque des allocataires (data mining des données entrantes, DMDE)"

@@ -11,10 +11,10 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 
-from registry import catalogue as cat
+from registry.cada.letters import default_documents
 from registry.config import PROJECT_ROOT
-from registry.letters import default_documents
-from registry.records import load_records
+from registry.records import catalogue as cat
+from registry.records.model import load_records
 from tests.conftest import make_app
 
 IDENT = "dgfip-cfvr"

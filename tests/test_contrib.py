@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from registry import submissions as subs
-from registry.build import build
-from registry.database import get_engine
-from registry.validate import check_file
+from registry.build.pipeline import build
+from registry.contributions import queue as subs
+from registry.db.engine import get_engine
+from registry.records.validate import check_file
 from tests.contribrepo import commit_all, git, init_repo, settings
 from tests.recordfactory import record_meta, with_etats, write_record
 
@@ -172,7 +172,7 @@ def test_registry_diff_explains_unknown_revisions(repo: dict, cli) -> None:
 
 
 def test_an_inserted_source_does_not_shift_the_others() -> None:
-    from registry.recorddiff import field_changes
+    from registry.records.diff import field_changes
 
     source = {"url": "https://example.org/a", "titre": "A", "type": "presse"}
     other = {"url": "https://example.org/b", "titre": "B", "type": "presse"}

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from registry import submissions as subs
-from registry.build import build
-from registry.database import get_engine
-from registry.validate import check_file, check_text
+from registry.build.pipeline import build
+from registry.contributions import queue as subs
+from registry.db.engine import get_engine
+from registry.records.validate import check_file, check_text
 from tests.contribrepo import (
     built_app,
     commit_all,

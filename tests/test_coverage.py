@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry import catalogue as cat
-from registry.coverage import (
+from registry.coverage.figures import (
     breakdown,
     compute,
     french_percent,
@@ -26,7 +25,8 @@ from registry.coverage import (
     record_scores,
     to_csv,
 )
-from registry.records import load_records
+from registry.records import catalogue as cat
+from registry.records.model import load_records
 from tests.recordfactory import with_etats, write_record
 
 N_RECORDS = 120

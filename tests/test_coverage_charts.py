@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from registry import catalogue as cat
-from registry.charts import ETAT_ORDER, stacked_bars, trend_lines
-from registry.coverage import compute
-from registry.coverage_trend import TrendPoint
-from registry.records import load_records
+from registry.coverage.charts import ETAT_ORDER, stacked_bars, trend_lines
+from registry.coverage.figures import compute
+from registry.coverage.trend import TrendPoint
+from registry.records import catalogue as cat
+from registry.records.model import load_records
 from tests.test_coverage import N_RECORDS, write_dataset
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -61,7 +61,7 @@ def test_stacked_bars_without_records() -> None:
 
 
 def point(month: str, published: int, total: int) -> TrendPoint:
-    from registry.coverage import Figure
+    from registry.coverage.figures import Figure
 
     return TrendPoint(month, "0" * 40, total, 0,
                       {c.key: Figure(published, total) for c in cat.CRITERIA},
@@ -91,6 +91,7 @@ def test_dataset_is_the_issue_one(coverage) -> None:  # noqa: ANN001
 
 
 def test_no_chart_module_imports_flask() -> None:
-    for name in ("charts.py", "coverage.py", "coverage_trend.py"):
-        text = (Path(__file__).parent.parent / "registry" / name).read_text(encoding="utf-8")
+    for name in ("charts.py", "figures.py", "trend.py"):
+        text = (Path(__file__).parent.parent / "registry" / "coverage" / name).read_text(
+            encoding="utf-8")
         assert "import flask" not in text and "from flask" not in text

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.coverage_trend import CACHE_NAME, month_label, trend
+from registry.coverage.trend import CACHE_NAME, month_label, trend
 from tests.recordfactory import with_etats, write_record
 
 

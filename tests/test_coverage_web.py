@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from registry import catalogue as cat
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import load_settings
-from registry.coverage_trend import CACHE_NAME
+from registry.coverage.trend import CACHE_NAME
+from registry.records import catalogue as cat
 from tests.conftest import DATA, make_app, serving
 from tests.test_coverage import N_RECORDS, write_dataset
 from tests.test_coverage_trend import commit, git

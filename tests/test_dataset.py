@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from registry import catalogue as cat
-from registry.records import Record, load_records
+from registry.records import catalogue as cat
+from registry.records.model import Record, load_records
 from registry.text import fold
 
 DATA = Path(__file__).parent.parent / "data" / "algorithms"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from registry import catalogue as cat
-from registry.docs_reference import replace_reference
+from registry.records import catalogue as cat
+from registry.records.reference import replace_reference
 
 DOC = Path(__file__).parent.parent / "docs" / "record-format.md"
 

@@ -443,8 +443,8 @@ for folder in (source / "instance").glob("index-*"):
 
 from werkzeug.security import generate_password_hash
 from registry import create_app
-from registry import submissions
-from registry.database import get_engine
+from registry.contributions import queue as submissions
+from registry.db.engine import get_engine
 
 app = create_app({"DATA": str(data), "INSTANCE": str(instance), "SECRET_KEY": "x",
                   "WTF_CSRF_ENABLED": False, "MAINTAINER_PASSWORD_HASH":

@@ -9,10 +9,10 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from registry.build import build
+from registry.build.pipeline import build
 from registry.cli import main as cli_main
 from registry.config import load_settings
-from registry.exports import FILE_NAMES
+from registry.opendata.exports import FILE_NAMES
 from registry.text import slugify
 from tests.recordfactory import with_etats, write_record
 

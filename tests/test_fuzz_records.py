@@ -15,11 +15,11 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from registry import catalogue as cat
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import load_settings
-from registry.records import InvalidRecords
-from registry.validate import check_text, format_problems
+from registry.records import catalogue as cat
+from registry.records.model import InvalidRecords
+from registry.records.validate import check_text, format_problems
 from tests.recordfactory import record_meta, record_text
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "200"))

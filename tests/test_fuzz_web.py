@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 
-from registry import catalogue as cat
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import load_settings
+from registry.records import catalogue as cat
 from registry.search import FACETS
 from tests.conftest import make_app
 from tests.recordfactory import write_record
@@ -312,7 +312,7 @@ any_date = st.one_of(st.dates().map(str), st.sampled_from(
 def test_access_request_letters_with_any_dates(forms_site: dict, data: st.DataObject) -> None:
     """A well-formed access request with any dates (year 1 to 9999, inverted, missing) gives
     the letter or the form with a French error next to a field, in every output format."""
-    from registry.letters import LETTER_TYPES, requestable_criteria
+    from registry.cada.letters import LETTER_TYPES, requestable_criteria
 
     if "client-cada" not in forms_site:
         client = forms_site["client-cada"] = _client(forms_site, login=False)

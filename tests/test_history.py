@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from registry.record_history import file_history
+from registry.records.versions import file_history
 from tests.contribrepo import built_app, commit_all, init_repo
 from tests.recordfactory import with_etats, write_record
 

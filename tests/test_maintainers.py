@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.security import generate_password_hash
 
-from registry import submissions as subs
-from registry.database import get_engine
-from registry.validate import check_file
+from registry.contributions import queue as subs
+from registry.db.engine import get_engine
+from registry.records.validate import check_file
 from tests.conftest import make_app
 from tests.contribrepo import built_app, commit_all, init_repo, settings
 from tests.recordfactory import write_record

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from registry import catalogue as cat
-from registry.exports import (
+from registry.opendata.exports import (
     LICENCE,
     NL_COLUMNS,
     ODAP_COLUMNS,
@@ -18,8 +17,9 @@ from registry.exports import (
     export,
     write_all,
 )
-from registry.imports import ETALAB, import_csv, import_json, load_mapping
-from registry.records import load_records
+from registry.opendata.imports import ETALAB, import_csv, import_json, load_mapping
+from registry.records import catalogue as cat
+from registry.records.model import load_records
 from tests.recordfactory import with_etats, write_record
 
 DATA = Path(__file__).parent.parent / "data" / "algorithms"

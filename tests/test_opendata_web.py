@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from openapi_spec_validator import validate
 
-from registry import catalogue as cat
-from registry.exports import FILE_NAMES, LICENCE, csv_columns
+from registry.opendata.exports import FILE_NAMES, LICENCE, csv_columns
+from registry.records import catalogue as cat
 from tests.conftest import DATA
 
 CHANGELOG = DATA.parent.parent / "docs" / "schema-changelog.md"

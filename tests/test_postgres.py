@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from registry import submissions
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import load_settings
-from registry.database import _ENGINES, database_url, get_engine
-from registry.store import Store
+from registry.contributions import queue as submissions
+from registry.db.engine import _ENGINES, database_url, get_engine
+from registry.db.store import Store
 from tests import pg_server
 from tests.conftest import DATA, make_app
 from tests.recordfactory import with_etats, write_record

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.linkcheck import fetch_status, load_cache
-from registry.quality import totals, worklist
-from registry.records import load_records
+from registry.quality.checks import totals, worklist
+from registry.quality.linkcheck import fetch_status, load_cache
+from registry.records.model import load_records
 from tests.recordfactory import with_etats, write_record
 
 CALLS: list[str] = []

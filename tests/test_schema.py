@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from registry.frontmatter import parse
-from registry.schema_json import json_schema
-from registry.validate import check_file, check_paths
+from registry.opendata.jsonschema import json_schema
+from registry.records.frontmatter import parse
+from registry.records.validate import check_file, check_paths
 from tests.test_validate import CASES, FIXTURES, INVALID
 
 DATA = Path(__file__).parent.parent / "data" / "algorithms"

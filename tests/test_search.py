@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import load_settings
 from registry.search import FACETS, SearchIndex, french_analyzer
 from tests.search_corpus import RECORDS, write_corpus

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from registry import catalogue as cat
-from registry.database import get_engine
-from registry.store import Store
+from registry.db.engine import get_engine
+from registry.db.store import Store
+from registry.records import catalogue as cat
 from registry.text import fold
 
 
@@ -61,7 +61,7 @@ def test_home_has_search_figures_entry_points(client, records) -> None:  # noqa:
 
 def test_home_figures_follow_a_new_build(tmp_path) -> None:  # noqa: ANN001
     """The cached figures are recomputed when a new build generation is published."""
-    from registry.build import build
+    from registry.build.pipeline import build
     from registry.config import load_settings
     from tests.conftest import make_app
     from tests.recordfactory import write_record

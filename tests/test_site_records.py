@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from registry import catalogue as cat
-from registry.build import build
+from registry.build.pipeline import build
 from registry.config import load_settings
+from registry.records import catalogue as cat
 from tests.conftest import make_app
 from tests.recordfactory import with_etats, write_record
 

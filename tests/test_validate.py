@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.validate import check_file, check_paths, check_text, format_problems, luhn_ok
+from registry.records.validate import check_file, check_paths, check_text, format_problems, luhn_ok
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from registry.cada import DateError, compute_deadlines, date_fr, parse_date
-from registry.config import load_settings
-from registry.letters import (
+from registry.cada.deadlines import DateError, compute_deadlines, date_fr, parse_date
+from registry.cada.letters import (
     LEGAL_NOTICE,
     LETTER_TYPES,
     LetterError,
@@ -21,8 +20,9 @@ from registry.letters import (
     render_letter,
     render_pdf,
 )
-from registry.records import InvalidRecords, Record, load_records
-from registry.validate import ID_RE
+from registry.config import load_settings
+from registry.records.model import InvalidRecords, Record, load_records
+from registry.records.validate import ID_RE
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -56,7 +56,7 @@ def delais(reception: str, refus_expres: str | None, enregistrement_cada: str | 
     if as_json:
         click.echo(json.dumps(deadlines.to_json(), indent=2))
         return
-    from registry.cada import EXPLANATIONS
+    from registry.cada.deadlines import EXPLANATIONS
 
     for key, label, when in deadlines.steps():
         shown = f"{when.isoformat()} ({date_fr(when)})" if when else "non déterminé"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from registry import submissions as subs
 from registry.config import load_settings
-from registry.database import get_engine
-from registry.record_history import GitError, diff_revisions
-from registry.recorddiff import field_changes, format_report
-from registry.validate import check_file
+from registry.contributions import queue as subs
+from registry.db.engine import get_engine
+from registry.records.diff import field_changes, format_report
+from registry.records.validate import check_file
+from registry.records.versions import GitError, diff_revisions
 
 
 def _settings(ctx: click.Context) -> dict:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from registry import catalogue as cat
 from registry.config import load_settings
-from registry.coverage import CSV_TABLES, Coverage, compute, rows_to_csv, to_csv
-from registry.coverage_trend import Trend, csv_rows, trend
-from registry.records import InvalidRecords, load_records
+from registry.coverage.figures import CSV_TABLES, Coverage, compute, rows_to_csv, to_csv
+from registry.coverage.trend import Trend, csv_rows, trend
+from registry.records import catalogue as cat
+from registry.records.model import InvalidRecords, load_records
 
 WORST = 10  # least transparent records listed in the text output
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from registry.config import load_settings
-from registry.exports import FORMATS
-from registry.exports import export as run_export
-from registry.imports import MAPPINGS, import_csv, import_json, load_mapping
-from registry.records import InvalidRecords, load_records
+from registry.opendata.exports import FORMATS
+from registry.opendata.exports import export as run_export
+from registry.opendata.imports import MAPPINGS, import_csv, import_json, load_mapping
+from registry.records.model import InvalidRecords, load_records
 
 
 @click.command()

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from registry.config import load_settings
-from registry.linkcheck import check_links, dead_links_by_record
-from registry.quality import totals, worklist
-from registry.records import InvalidRecords, load_records
+from registry.quality.checks import totals, worklist
+from registry.quality.linkcheck import check_links, dead_links_by_record
+from registry.records.model import InvalidRecords, load_records
 
 
 def _records(data: Path | None) -> tuple[list, dict]:

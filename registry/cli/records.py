@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from registry.config import load_settings
-from registry.skeleton import skeleton
-from registry.validate import ID_RE, check_paths, format_problems
+from registry.records.skeleton import skeleton
+from registry.records.validate import ID_RE, check_paths, format_problems
 
 
 @click.command()
@@ -37,7 +37,7 @@ def validate(paths: tuple[Path, ...], quiet: bool) -> None:
 @click.option("--indent", default=2, show_default=True)
 def schema(indent: int) -> None:
     """Afficher le schéma JSON (Draft 2020-12) de l'en-tête des fiches."""
-    from registry.schema_json import json_schema
+    from registry.opendata.jsonschema import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=indent))
 

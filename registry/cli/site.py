@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from registry.build import BuildBusy
-from registry.build import build as run_build
+from registry.build.pipeline import BuildBusy
+from registry.build.pipeline import build as run_build
 from registry.config import load_settings
-from registry.records import InvalidRecords
+from registry.records.model import InvalidRecords
 
 STAGES = {"validation": "validation", "index": "indexation"}
 

@@ -42,10 +42,10 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.query import Term
 from whoosh.support.charset import accent_map
 
-from registry import catalogue as cat
-from registry.records import Record
-from registry.search import writer as search_writer
-from registry.search.query import Compiler, Suggester, synonym_table
+from registry.records import catalogue as cat
+from registry.records.model import Record
+from registry.search import indexer as search_writer
+from registry.search.analysis import Compiler, Suggester, synonym_table
 from registry.search.scoring import Engine, to_bitmap
 from registry.text import fold
 

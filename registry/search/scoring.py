@@ -23,7 +23,7 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import And, AndNot, Every, Or, Phrase, Prefix, Query, Term
 from whoosh.scoring import bm25
 
-from registry.search.query import Vocabulary
+from registry.search.analysis import Vocabulary
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 MAX_CACHED = 2_000_000  # cached (term, document) scores per build before the cache is emptied

@@ -9,7 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from registry.config import PROJECT_ROOT, load_settings
-from registry.web import db, errors, security
+from registry.web import errors, resources, security
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
 BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
                       # Flask's defaults hold MAX_CONTENT_LENGTH = None: `or`, not a default
                       MAX_CONTENT_LENGTH=app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
     csrf.init_app(app)
-    db.init_app(app)
+    resources.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     from registry.web import filters

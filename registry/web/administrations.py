@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from registry.web.db import get_store
 from registry.web.errors import NotFound
 from registry.web.overview import administration_page, get_overview
+from registry.web.resources import get_store
 
 bp = Blueprint("administrations", __name__)
 LIMIT = 50  # algorithms listed on an administration's page (the search lists them all)

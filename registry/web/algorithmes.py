@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from registry import catalogue as cat
-from registry import coverage
-from registry.cada import next_deadline
+from registry.cada.deadlines import next_deadline
+from registry.coverage import figures as coverage
+from registry.db.store import to_record
+from registry.records import catalogue as cat
 from registry.search import FACETS, POINTER, SORTS, Results
-from registry.store import to_record
-from registry.web.db import get_search, get_store
 from registry.web.errors import NotFound
+from registry.web.resources import get_search, get_store
 
 bp = Blueprint("algorithmes", __name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from registry.search import FACETS, SORTS
-from registry.web.db import get_search, get_store
 from registry.web.errors import BadRequest, NotFound
+from registry.web.resources import get_search, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100

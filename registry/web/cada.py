@@ -23,9 +23,8 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from registry import catalogue as cat
-from registry.cada import EXPLANATIONS, date_fr
-from registry.letters import (
+from registry.cada.deadlines import EXPLANATIONS, date_fr
+from registry.cada.letters import (
     LETTER_TYPES,
     LetterError,
     LetterRequest,
@@ -38,12 +37,13 @@ from registry.letters import (
     render_pdf,
     requestable_criteria,
 )
-from registry.records import Record
-from registry.store import to_record
-from registry.validate import EMAIL_RE
-from registry.web.db import get_store
+from registry.db.store import to_record
+from registry.records import catalogue as cat
+from registry.records.model import Record
+from registry.records.validate import EMAIL_RE
 from registry.web.errors import NotFound, TooManyRequests
 from registry.web.ratelimit import client_key, limiter
+from registry.web.resources import get_store
 from registry.web.responses import private
 
 bp = Blueprint("cada", __name__)

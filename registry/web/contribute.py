@@ -14,12 +14,12 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from registry import catalogue as cat
-from registry import submissions as subs
 from registry.config import PROJECT_ROOT
-from registry.database import get_engine
+from registry.contributions import queue as subs
+from registry.db.engine import get_engine
+from registry.records import catalogue as cat
+from registry.records.validate import check_file
 from registry.rendering import render_markdown
-from registry.validate import check_file
 from registry.web.contribute_forms import (
     SignalementForm,
     attach_problems,

@@ -24,8 +24,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from registry import catalogue as cat
-from registry.validate import EMAIL_RE, ID_RE, Problem
+from registry.records import catalogue as cat
+from registry.records.validate import EMAIL_RE, ID_RE, Problem
 
 # Sections the public form leaves to maintainers (record follow-up, access-request log).
 MAINTAINER_SECTIONS = ("suivi", "demandes")

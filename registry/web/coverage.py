@@ -7,10 +7,12 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from markupsafe import Markup
 
-from registry import catalogue as cat
-from registry import charts, coverage, coverage_trend
-from registry.web.db import get_store
+from registry.coverage import charts
+from registry.coverage import figures as coverage
+from registry.coverage import trend as coverage_trend
+from registry.records import catalogue as cat
 from registry.web.errors import BadRequest, Unavailable
+from registry.web.resources import get_store
 
 bp = Blueprint("coverage", __name__)
 

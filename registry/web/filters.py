@@ -11,7 +11,7 @@ import nh3
 from flask import Flask, url_for
 from markupsafe import Markup
 
-from registry import catalogue as cat
+from registry.records import catalogue as cat
 from registry.text import french_date
 
 SAFE_SCHEMES = ("http", "https", "mailto")

@@ -27,11 +27,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from registry.exports import FILE_NAMES
+from registry.opendata.exports import FILE_NAMES
 from registry.search import FACETS
 from registry.text import slugify
-from registry.web.db import get_store
 from registry.web.freeze_html import internal_links, is_internal, rewrite_links
+from registry.web.resources import get_store
 
 MARKER = ".registre-statique"
 INDEX_FILE = "recherche.json"

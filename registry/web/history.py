@@ -6,10 +6,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
-from registry import feeds
-from registry.record_history import GitError, Version, file_history, recent_changes
-from registry.web.db import get_store
+from registry.opendata import feeds
+from registry.records.versions import GitError, Version, file_history, recent_changes
 from registry.web.errors import NotFound
+from registry.web.resources import get_store
 
 bp = Blueprint("history", __name__)
 

@@ -25,10 +25,10 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from registry import submissions as subs
-from registry.database import get_engine
-from registry.recorddiff import body_diff, field_changes
-from registry.validate import check_file
+from registry.contributions import queue as subs
+from registry.db.engine import get_engine
+from registry.records.diff import body_diff, field_changes
+from registry.records.validate import check_file
 from registry.web.errors import Forbidden, NotFound, TooManyRequests
 from registry.web.ratelimit import client_key, limiter
 from registry.web.responses import private

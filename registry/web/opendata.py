@@ -7,11 +7,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file, url_for
 
-from registry import catalogue as cat
-from registry.build import EXPORTS
-from registry.exports import FILE_NAMES, LICENCE
-from registry.openapi import openapi_document
-from registry.schema_json import json_schema
+from registry.build.pipeline import EXPORTS
+from registry.opendata.exports import FILE_NAMES, LICENCE
+from registry.opendata.jsonschema import json_schema
+from registry.opendata.openapi import openapi_document
+from registry.records import catalogue as cat
 from registry.web.errors import NotFound, Unavailable
 
 bp = Blueprint("opendata", __name__)

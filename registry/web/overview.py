@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from registry import catalogue as cat
-from registry import coverage
-from registry.models import Algorithme
-from registry.records import Record
-from registry.store import AdministrationSummary, Store, to_record
+from registry.coverage import figures as coverage
+from registry.db.models import Algorithme
+from registry.db.store import AdministrationSummary, Store, to_record
+from registry.records import catalogue as cat
+from registry.records.model import Record
 
 _LOCK = threading.Lock()
 MAX_ADMIN_PAGES = 2000  # bound on the per-administration cache

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from registry import coverage
-from registry.web.db import get_store
+from registry.coverage import figures as coverage
 from registry.web.overview import get_overview
+from registry.web.resources import get_store
 
 bp = Blueprint("pages", __name__)
 

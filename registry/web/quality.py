@@ -6,9 +6,9 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template
 
-from registry.linkcheck import dead_links_by_record
-from registry.quality import totals, worklist
-from registry.web.db import get_store
+from registry.quality.checks import totals, worklist
+from registry.quality.linkcheck import dead_links_by_record
+from registry.web.resources import get_store
 
 bp = Blueprint("quality", __name__)
 

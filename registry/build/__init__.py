@@ -1,0 +1,1 @@
+"""The build: records -> database, search index and export files, published atomically."""

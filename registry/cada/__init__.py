@@ -1,0 +1,1 @@
+"""Access to documents: deadlines, letters and their outputs."""

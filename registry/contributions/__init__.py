@@ -1,0 +1,1 @@
+"""What the public submits: the moderated queue and its decisions."""

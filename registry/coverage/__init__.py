@@ -1,0 +1,1 @@
+"""Transparency figures: per record, per administration, over time, as charts."""

@@ -1,0 +1,148 @@
+"""Server-rendered, accessible SVG charts of the coverage (no JavaScript, no style="").
+
+Each chart is an ``<svg role="img">`` named by its ``<title>`` and described by its
+``<desc>``; every mark carries a ``<title>`` with its exact figure, and the page puts
+a data table next to each chart. Colours are presentation attributes (``fill``),
+which the Content Security Policy allows.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from registry.coverage.figures import CriterionCoverage, Figure
+from registry.coverage.trend import TrendPoint
+from registry.records import catalogue as cat
+
+# Display order of the states in stacked bars, and their colours.
+ETAT_ORDER = ("publie", "partiel", "obtenu", "non_publie", "refuse", "inconnu", "sans_objet")
+ETAT_COLOURS = {
+    "publie": "#1a6b34", "partiel": "#74b87c", "obtenu": "#2b6cb0", "non_publie": "#d4663f",
+    "refuse": "#9e1f2a", "inconnu": "#9a9a9a", "sans_objet": "#e6e6e6",
+}
+# One colour and dash pattern per criterion (in catalogue order) for line charts.
+LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
+                "#555555", "#bcbd22", "#17becf", "#ff7f0e", "#393b79", "#637939")
+LINE_DASHES = ("", "6 3", "2 3", "")
+TEXT_COLOUR = "#1e1e1e"
+GRID_COLOUR = "#c8c8c8"
+FONT = 'font-family="sans-serif"'
+
+
+def _svg(ident: str, width: int, height: int, title: str, desc: str, body: list[str]) -> str:
+    return "\n".join([
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" aria-labelledby="{ident}-title {ident}-desc" '
+        f'{FONT} font-size="13" fill="{TEXT_COLOUR}">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(desc)}</desc>',
+        *body,
+        "</svg>",
+    ])
+
+
+def _legend(items: list[tuple[str, str, str]], x: int, y: int, column: int,
+            per_row: int) -> list[str]:
+    """Swatches (colour, dash, label) laid out in rows of ``per_row``."""
+    out = ['<g class="chart-legend">']
+    for i, (colour, dash, label) in enumerate(items):
+        lx, ly = x + (i % per_row) * column, y + (i // per_row) * 20
+        if dash is None:
+            out.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{colour}" '
+                       f'stroke="{TEXT_COLOUR}" stroke-width="0.5"/>')
+        else:
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            out.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 14}" y2="{ly - 4}" '
+                       f'stroke="{colour}" stroke-width="3"{dash_attr}/>')
+        out.append(f'<text x="{lx + 18}" y="{ly}">{escape(label)}</text>')
+    out.append("</g>")
+    return out
+
+
+def stacked_bars(criteria: list[CriterionCoverage], total: int, ident: str = "etats") -> str:
+    """One horizontal bar per criterion, split by state; the published share at the end."""
+    label_w, bar_w, right_w, row_h, top = 250, 420, 70, 30, 70
+    width = label_w + bar_w + right_w
+    height = top + row_h * len(criteria) + 10
+    legend = [(ETAT_COLOURS[e], None, cat.ETATS[e].split(" (")[0]) for e in ETAT_ORDER]
+    body = _legend(legend, 10, 20, 180, 4)
+    for row, c in enumerate(criteria):
+        y = top + row * row_h
+        body.append(f'<g class="chart-row"><text x="{label_w - 8}" y="{y + 15}" '
+                    f'text-anchor="end">{escape(c.criterion.label)}</text>')
+        x = float(label_w)
+        for etat in ETAT_ORDER:
+            count = c.etats.get(etat, 0)
+            if not count or not total:
+                continue
+            w = bar_w * count / total
+            tip = f"{c.criterion.label} — {cat.ETATS[etat]} : {Figure(count, total).texte}"
+            body.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="20" '
+                        f'fill="{ETAT_COLOURS[etat]}" stroke="#ffffff" stroke-width="0.5">'
+                        f"<title>{escape(tip)}</title></rect>")
+            x += w
+        body.append(f'<text x="{label_w + bar_w + 6}" y="{y + 15}">'
+                    f"{escape(c.tous.pourcentage)}</text></g>")
+    desc = (f"Pour chacun des {len(criteria)} critères, répartition des {total} fiches selon "
+            "l'état de publication (publié, partiel, obtenu, non publié, refusé, inconnu, "
+            "sans objet) ; le pourcentage à droite est la part des fiches où le critère est "
+            "publié. Le tableau qui suit donne les mêmes chiffres.")
+    return _svg(ident, width, height, "Publication des critères de transparence, par état",
+                desc, body)
+
+
+def _nice_max(value: float) -> int:
+    for step in (10, 20, 25, 50, 75, 100):
+        if value <= step:
+            return step
+    return 100
+
+
+def trend_lines(points: list[TrendPoint], ident: str = "tendance") -> str:
+    """One line per criterion: share of records where it is published, month by month."""
+    left, plot_w, plot_h, top = 50, 640, 260, 20
+    criteria = list(cat.CRITERIA)
+    legend_rows = (len(criteria) + 1) // 2
+    width, height = left + plot_w + 30, top + plot_h + 40 + legend_rows * 20 + 10
+    values = [p.tous[c.key].valeur or 0.0 for p in points for c in criteria]
+    y_max = _nice_max(max(values, default=0.0))
+
+    def px(i: int) -> float:
+        return left + (plot_w * i / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+
+    def py(v: float) -> float:
+        return top + plot_h * (1 - v / y_max)
+
+    body = ['<g class="chart-axes">']
+    for tick in range(0, y_max + 1, y_max // 5):
+        body.append(f'<line x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" '
+                    f'y2="{py(tick):.1f}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        body.append(f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">'
+                    f"{tick} %</text>")
+    every = max(1, (len(points) + 7) // 8)
+    for i, p in enumerate(points):
+        if i % every == 0 or i == len(points) - 1:
+            body.append(f'<text x="{px(i):.1f}" y="{top + plot_h + 18}" '
+                        f'text-anchor="middle">{escape(p.mois)}</text>')
+    body.append("</g>")
+    for k, c in enumerate(criteria):
+        colour, dash = LINE_COLOURS[k % len(LINE_COLOURS)], LINE_DASHES[k % len(LINE_DASHES)]
+        coords = " ".join(f"{px(i):.1f},{py(p.tous[c.key].valeur or 0.0):.1f}"
+                          for i, p in enumerate(points))
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.append(f'<g class="chart-series"><title>{escape(c.label)}</title>'
+                    f'<polyline points="{coords}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2"{dash_attr}/>')
+        for i, p in enumerate(points):
+            tip = f"{c.label}, {p.libelle} : {p.tous[c.key].texte}"
+            body.append(f'<circle cx="{px(i):.1f}" cy="{py(p.tous[c.key].valeur or 0.0):.1f}" '
+                        f'r="3" fill="{colour}"><title>{escape(tip)}</title></circle>')
+        body.append("</g>")
+    legend = [(LINE_COLOURS[k % len(LINE_COLOURS)], LINE_DASHES[k % len(LINE_DASHES)], c.label)
+              for k, c in enumerate(criteria)]
+    body += _legend(legend, 10, top + plot_h + 48, 340, 2)
+    first, last = (points[0].libelle, points[-1].libelle) if points else ("", "")
+    desc = (f"Évolution mensuelle, de {first} à {last}, de la part des fiches où chaque "
+            f"critère est publié (échelle de 0 à {y_max} %). Le tableau qui suit donne les "
+            "chiffres de chaque mois.")
+    return _svg(ident, width, height, "Évolution de la publication des critères", desc, body)

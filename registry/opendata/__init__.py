@@ -1,0 +1,1 @@
+"""Open data: exports, imports, JSON Schema, OpenAPI, feeds."""

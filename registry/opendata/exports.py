@@ -1,0 +1,216 @@
+"""Open-data exports, derived from the catalogue: JSON, CSV, ODAP-compatible CSV, Dutch crosswalk.
+
+Every row carries the record id, its URL, the administration's SIREN when known,
+the schema version and the data licence. Column orders are stable: they are
+generated from the catalogue, and documented in docs/exports.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from registry.records import catalogue as cat
+from registry.records.model import Record
+
+LICENCE = "Licence Ouverte 2.0 (Etalab) — https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+FORMATS = ("json", "csv", "odap-csv", "nl-csv")
+FILE_NAMES = {"json": "algorithmes.json", "csv": "algorithmes.csv",
+              "odap-csv": "algorithmes-odap.csv", "nl-csv": "algorithmes-nl-v1.csv"}
+LIST_SEPARATOR = " | "
+PUBLISHED = ("publie",)
+
+
+def record_url(site_url: str, ident: str) -> str:
+    return f"{site_url.rstrip('/')}/algorithmes/{ident}"
+
+
+def _siren(record: Record) -> str:
+    return str((record.meta.get("administration") or {}).get("siren", ""))
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+def as_json_item(record: Record, site_url: str) -> dict:
+    """A full record: identification, then the front matter, then the Markdown body."""
+    return {"id": record.id, "url": record_url(site_url, record.id),
+            "schema": cat.SCHEMA_VERSION, "licence": LICENCE, "siren": _siren(record),
+            **{k: v for k, v in record.meta.items() if k != "schema"},
+            "corps_markdown": record.body}
+
+
+def export_json(records: Iterable[Record], site_url: str) -> str:
+    items = [as_json_item(r, site_url) for r in records]
+    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+
+
+# --- CSV (one row per record, every field) ------------------------------------------------
+
+def csv_columns() -> list[str]:
+    """Stable column order: identification, then the catalogue's fields in order."""
+    cols = ["id", "url", "schema", "licence"]
+    for f in cat.FIELDS:
+        if f.key == "schema":
+            continue
+        if f.type == cat.OBJECT:
+            cols += [f"{f.key}.{c.key}" for c in f.children]
+        elif f.type == cat.TRANSPARENCE:
+            for c in cat.CRITERIA:
+                cols += [f"transparence.{c.key}.{sub.key}" for sub in f.children]
+        else:
+            cols.append(f.key)
+    return cols + ["corps_markdown"]
+
+
+def _cell(value: object, f: cat.Field | None) -> str:
+    if value is None:
+        return ""
+    if f is not None and f.type == cat.OBJECT_LIST:
+        return json.dumps(value, ensure_ascii=False)
+    if f is not None and f.type == cat.TEXT_LIST:
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def csv_row(record: Record, site_url: str) -> dict[str, str]:
+    row = {"id": record.id, "url": record_url(site_url, record.id),
+           "schema": str(cat.SCHEMA_VERSION), "licence": LICENCE,
+           "corps_markdown": record.body}
+    for column in csv_columns():
+        if column in row:
+            continue
+        value = record.get(column)
+        if column.startswith("transparence.") and column.endswith(".etat") and value is None:
+            value = "inconnu"
+        field = cat.FIELDS_BY_KEY.get(column)
+        row[column] = _cell(value, field)
+    return row
+
+
+def _write_csv(rows: Iterable[dict[str, str]], columns: list[str], bom: bool) -> str:
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def export_csv(records: Iterable[Record], site_url: str, bom: bool = False) -> str:
+    return _write_csv((csv_row(r, site_url) for r in records), csv_columns(), bom)
+
+
+# --- ODAP-compatible CSV ------------------------------------------------------------------
+
+ODAP_COLUMNS = ["id", "url", "siren", "schema", "licence", "nom", "administration",
+                "type_administration", "domaine", "statut", "type_technique", "ia",
+                "decision_individuelle", "soumis_obligation_crpa", "regles_publiees",
+                "evaluation_interne_publiee", "evaluation_externe_publiee", "budget_publie",
+                "budget_montant_eur", "code_source_publie", "prestataires"]
+_AI = {"apprentissage_automatique": "oui", "ia_generative": "oui", "hybride": "oui",
+       "regles": "non", "inconnu": "inconnu"}
+
+
+def odap_state(record: Record, criterion: str) -> str:
+    """ODAP's tri-state: oui (published), partiel, non (looked for, absent), inconnu."""
+    etat = record.etat(criterion)
+    return {"publie": "oui", "partiel": "partiel", "obtenu": "non", "non_publie": "non",
+            "refuse": "non", "sans_objet": "sans_objet"}.get(etat, "inconnu")
+
+
+def odap_row(record: Record, site_url: str) -> dict[str, str]:
+    meta = record.meta
+    admin = meta.get("administration") or {}
+    amounts = [b.get("montant_eur") for b in meta.get("budget") or []
+               if isinstance(b.get("montant_eur"), int | float)]
+    return {
+        "id": record.id, "url": record_url(site_url, record.id), "siren": _siren(record),
+        "schema": str(cat.SCHEMA_VERSION), "licence": LICENCE, "nom": meta["nom"],
+        "administration": admin.get("nom", ""), "type_administration": admin.get("type", ""),
+        "domaine": meta["domaine"], "statut": meta["statut"],
+        "type_technique": meta["type_technique"], "ia": _AI[meta["type_technique"]],
+        "decision_individuelle": meta["decision_individuelle"],
+        "soumis_obligation_crpa": meta["decision_individuelle"],
+        "regles_publiees": odap_state(record, "regles_publiees"),
+        "evaluation_interne_publiee": odap_state(record, "evaluation_interne"),
+        "evaluation_externe_publiee": odap_state(record, "evaluation_externe"),
+        "budget_publie": odap_state(record, "budget"),
+        "budget_montant_eur": str(sum(amounts)) if amounts else "",
+        "code_source_publie": odap_state(record, "code_source"),
+        "prestataires": LIST_SEPARATOR.join(p.get("nom", "") for p in meta.get("prestataires")
+                                            or []),
+    }
+
+
+def export_odap_csv(records: Iterable[Record], site_url: str, bom: bool = False) -> str:
+    return _write_csv((odap_row(r, site_url) for r in records), ODAP_COLUMNS, bom)
+
+
+# --- Dutch publication standard v1.0 crosswalk ---------------------------------------------
+
+NL_COLUMNS = ["name", "description_short", "organization", "category", "status", "begin_date",
+              "end_date", "contact_email", "website", "publication_category", "url", "goal",
+              "human_intervention", "lawful_basis", "lawful_basis_grouping", "source_data",
+              "provider", "publiccode", "lang", "standard_version", "source_id", "tags"]
+_NL_STATUS = {"en_conception": "In ontwikkeling", "en_experimentation": "In ontwikkeling",
+              "deploye": "In gebruik", "suspendu": "Buiten gebruik",
+              "abandonne": "Buiten gebruik", "inconnu": ""}
+
+
+def nl_row(record: Record, site_url: str) -> dict[str, str]:
+    """Our record expressed in the Dutch register's v1.0 field names (values stay French)."""
+    meta = record.meta
+    code = (meta.get("transparence") or {}).get("code_source") or {}
+    return {
+        "name": meta["nom"][:100], "description_short": meta["resume"],
+        "organization": (meta.get("administration") or {}).get("nom", ""),
+        "category": cat.DOMAINES.get(meta["domaine"], ""),
+        "status": _NL_STATUS.get(meta["statut"], ""),
+        "begin_date": str(meta.get("date_debut", ""))[:7],
+        "end_date": str(meta.get("date_fin", ""))[:7],
+        "contact_email": meta.get("contact_prada", ""),
+        "website": meta.get("page_officielle", ""),
+        "publication_category": "", "url": record_url(site_url, record.id),
+        "goal": meta.get("public_concerne", ""),
+        "human_intervention": cat.DEGRES.get(meta["degre_automatisation"], ""),
+        "lawful_basis": LIST_SEPARATOR.join(t.get("titre", "") for t in
+                                            meta.get("fondement_juridique") or []),
+        "lawful_basis_grouping": json.dumps(
+            [{"title": t.get("titre", ""), "link": t.get("url", "")}
+             for t in meta.get("fondement_juridique") or []], ensure_ascii=False),
+        "source_data": LIST_SEPARATOR.join(d.get("nom", "") for d in meta.get("donnees") or []),
+        "provider": LIST_SEPARATOR.join(p.get("nom", "") for p in meta.get("prestataires")
+                                        or [])[:200],
+        "publiccode": code.get("url", "") if code.get("etat") == "publie" else "",
+        "lang": "fr", "standard_version": "1.0", "source_id": record.id,
+        "tags": LIST_SEPARATOR.join(meta.get("mots_cles") or []),
+    }
+
+
+def export_nl_csv(records: Iterable[Record], site_url: str, bom: bool = False) -> str:
+    return _write_csv((nl_row(r, site_url) for r in records), NL_COLUMNS, bom)
+
+
+def export(records: list[Record], fmt: str, site_url: str, bom: bool = False) -> str:
+    records = sorted(records, key=lambda r: r.id)
+    if fmt == "json":
+        return export_json(records, site_url)
+    writers = {"csv": export_csv, "odap-csv": export_odap_csv, "nl-csv": export_nl_csv}
+    return writers[fmt](records, site_url, bom)
+
+
+def write_all(records: list[Record], folder: Path, site_url: str) -> None:
+    """Regenerate every export file under `folder`, each replaced atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt, name in FILE_NAMES.items():
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(export(records, fmt, site_url), encoding="utf-8")
+        os.replace(tmp, folder / name)

@@ -1,0 +1,95 @@
+"""Atom 1.0 feeds (RFC 4287) of record changes, written with xml.etree.
+
+Plain Python: the web layer gives absolute URLs and the versions read from git.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from registry.records.versions import Version
+
+ATOM = "http://www.w3.org/2005/Atom"
+GENERATOR = "Registre citoyen des algorithmes publics"
+MAX_SUMMARY_FIELDS = 8
+
+
+@dataclass
+class Entry:
+    id: str
+    title: str
+    updated: str  # RFC 3339
+    author: str
+    link: str
+    summary: str
+
+
+def summary(version: Version) -> str:
+    """« Champs modifiés : Statut, Transparence › Budget › État. Texte modifié. »"""
+    diff = version.diff
+    if diff.status == "ajoutée":
+        return "Nouvelle fiche."
+    if diff.status == "supprimée":
+        return "Fiche supprimée."
+    labels = list(dict.fromkeys(c.label for c in diff.changes))
+    parts = []
+    if labels:
+        more = len(labels) - MAX_SUMMARY_FIELDS
+        shown = ", ".join(labels[:MAX_SUMMARY_FIELDS]) + (f" et {more} autre(s)" if more > 0
+                                                           else "")
+        parts.append(f"Champs modifiés : {shown}.")
+    if diff.body:
+        parts.append("Texte de la fiche modifié.")
+    return " ".join(parts) or "Mise en forme du fichier, sans changement de contenu."
+
+
+def entries(versions: list[Version], link: Callable[[Version], str],
+            names: dict[str, str] | None = None) -> list[Entry]:
+    """One entry per version; `link` gives its absolute URL (also its stable id)."""
+    out = []
+    for v in versions:
+        nom = (names or {}).get(v.id) or v.nom or v.id
+        out.append(Entry(link(v), f"{nom} : {v.subject}", v.date, v.author or "Inconnu",
+                         link(v), summary(v)))
+    return out
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    element.text = text
+    return element
+
+
+def atom(feed_id: str, title: str, self_url: str, page_url: str, items: list[Entry],
+         subtitle: str = "") -> bytes:
+    """A valid Atom feed document (UTF-8 bytes)."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})
+    _text(feed, "id", feed_id)
+    _text(feed, "title", title)
+    if subtitle:
+        _text(feed, "subtitle", subtitle)
+    updated = max((e.updated for e in items), key=datetime.fromisoformat, default="") or \
+        datetime.now(UTC).isoformat(timespec="seconds")
+    _text(feed, "updated", updated)
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", GENERATOR)
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url,
+                                             "type": "application/atom+xml"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url,
+                                             "type": "text/html"})
+    _text(feed, "generator", GENERATOR)
+    for e in items:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        _text(entry, "id", e.id)
+        _text(entry, "title", e.title)
+        _text(entry, "updated", e.updated)
+        who = ET.SubElement(entry, f"{{{ATOM}}}author")
+        _text(who, "name", e.author)
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": e.link,
+                                                  "type": "text/html"})
+        _text(entry, "summary", e.summary, type="text")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

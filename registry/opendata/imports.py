@@ -1,0 +1,282 @@
+"""Imports: a spreadsheet register (ODAP, Etalab or custom columns) or our own JSON → records.
+
+Every imported record goes through the same validator as `registry validate`;
+rows that cannot be mapped are reported with their line number, and no existing
+file is overwritten without `force`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from registry.opendata.exports import LIST_SEPARATOR, csv_columns
+from registry.records import catalogue as cat
+from registry.records.validate import ID_RE, check_text, valid_url
+from registry.records.writer import record_text, write_record_file
+from registry.text import fold, slugify
+
+DEFAULTS = {"domaine": "autre", "statut": "inconnu", "type_technique": "inconnu",
+            "decision_individuelle": "inconnu", "degre_automatisation": "inconnu",
+            "administration.type": "autre"}
+TRI_STATE = {"oui": "publie", "partiel": "partiel", "non": "non_publie", "inconnu": "inconnu",
+             "sans_objet": "sans_objet", "publie": "publie", "non_publie": "non_publie",
+             "refuse": "refuse", "obtenu": "obtenu"}
+
+
+@dataclass
+class Mapping:
+    """How the columns of a spreadsheet become record fields."""
+
+    columns: dict[str, str]  # header (folded) -> dotted field path or "transparence.<c>"
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {text: value}
+    defaults: dict[str, object] = field(default_factory=dict)
+    body: list[str] = field(default_factory=list)  # headers appended to the body as sections
+
+
+def _h(text: str) -> str:
+    return re.sub(r"\s+", " ", fold(text)).strip(" *")
+
+
+_STATUTS = {"en conception": "en_conception", "en experimentation": "en_experimentation",
+            "deploye": "deploye", "en service": "deploye", "suspendu": "suspendu",
+            "abandonne": "abandonne", "inconnu": "inconnu"}
+_TECH = {"regles": "regles", "systeme de regles": "regles", "apprentissage automatique":
+         "apprentissage_automatique", "machine learning": "apprentissage_automatique",
+         "ia generative": "ia_generative", "hybride": "hybride", "inconnu": "inconnu"}
+
+ODAP = Mapping(
+    columns={"id": "id", "nom": "nom", "nom de l'algorithme": "nom",
+             "administration": "administration.nom", "siren": "administration.siren",
+             "type_administration": "administration.type", "domaine": "domaine",
+             "statut": "statut", "type_technique": "type_technique",
+             "decision_individuelle": "decision_individuelle",
+             "regles_publiees": "transparence.regles_publiees",
+             "evaluation_interne_publiee": "transparence.evaluation_interne",
+             "evaluation_externe_publiee": "transparence.evaluation_externe",
+             "budget_publie": "transparence.budget",
+             "code_source_publie": "transparence.code_source",
+             "budget_montant_eur": "budget.montant_eur", "prestataires": "prestataires",
+             "resume": "resume", "finalite": "resume", "url": "page_officielle"},
+    values={"statut": _STATUTS, "type_technique": _TECH},
+)
+ETALAB = Mapping(
+    columns={_h("Nom de l'administration concernée"): "administration.nom",
+             _h("Direction/service porteur"): "service",
+             _h("Contact au sein de l'administration concernée"): "contact_prada",
+             _h("Date de mise à jour des informations"): "revu_le",
+             _h("Nom de l'algorithme"): "nom",
+             _h("Finalité de l'algorithme"): "resume",
+             _h("Niveau d'automatisation de la décision"): "degre_automatisation",
+             _h("Fondements juridiques"): "fondement_juridique",
+             _h("Ressources connexes"): "page_officielle",
+             _h("Nombre de décisions administratives prises par an"): "volumetrie",
+             _h("Public concerné par la décision"): "public_concerne",
+             _h("Données traitées"): "donnees",
+             _h("Type d'algorithme"): "type_technique"},
+    values={"degre_automatisation": {"entierement automatisee": "entierement_automatise",
+                                     "entierement automatise": "entierement_automatise",
+                                     "aide a la decision": "aide_a_la_decision",
+                                     "outil d'aide a la decision": "aide_a_la_decision"},
+            "type_technique": _TECH},
+    body=["Contexte global", "Comment et quand l'algorithme intervient-il dans la prise de "
+          "décision ?", "Portée de la décision", "Source des données traitées",
+          "Mode de collecte des données traitées", "Opérations effectuées par l'algorithme"],
+)
+REGISTRE = Mapping(columns={_h(c): c for c in csv_columns() if c not in ("url", "licence")})
+MAPPINGS = {"odap": ODAP, "etalab": ETALAB, "registre": REGISTRE}
+
+
+def load_mapping(name: str) -> Mapping:
+    """A built-in mapping, or a YAML file {colonnes, valeurs, defauts, corps}."""
+    if name in MAPPINGS:
+        return MAPPINGS[name]
+    raw = yaml.safe_load(Path(name).read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict) or not isinstance(raw.get("colonnes"), dict):
+        raise ValueError(f"{name} : la correspondance doit avoir une clé « colonnes »")
+    return Mapping(columns={_h(k): str(v) for k, v in raw["colonnes"].items()},
+                   values={k: {_h(a): b for a, b in v.items()}
+                           for k, v in (raw.get("valeurs") or {}).items()},
+                   defaults=raw.get("defauts") or {}, body=list(raw.get("corps") or []))
+
+
+@dataclass
+class ImportReport:
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "ligne N : message"
+
+
+def read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file (any usual delimiter and encoding) with their line numbers."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    for row in reader:
+        yield reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()
+                                if isinstance(v, str)}
+
+
+def _set(meta: dict, path: str, value: object) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        meta = meta.setdefault(part, {})
+    meta[parts[-1]] = value
+
+
+def _convert(path: str, text: str, mapping: Mapping, source_url: str) -> object:
+    """A cell's text as the value the field expects."""
+    f = cat.field_at(path)
+    if path in mapping.values:
+        text = mapping.values[path].get(_h(text), text)
+    if path.startswith("transparence.") and path.count(".") == 1:
+        etat = TRI_STATE.get(_h(text).replace(" ", "_"), "inconnu")
+        item: dict = {"etat": etat}
+        if etat in cat.ETATS_WITH_URL:
+            item.update(url=source_url, note="État repris du registre importé ; "
+                                             "lien de preuve à préciser.")
+        return item
+    if f is None:
+        return text
+    if f.type == cat.OBJECT_LIST:
+        if text.startswith("["):
+            return json.loads(text)
+        key = f.children[0].key
+        return [{key: part} for part in text.split(LIST_SEPARATOR) if part.strip()]
+    if f.type == cat.TEXT_LIST:
+        return [p for p in text.split(LIST_SEPARATOR) if p.strip()]
+    if f.type == cat.NUMBER:
+        number = float(text.replace(",", ".").replace(" ", ""))
+        return int(number) if number.is_integer() else number
+    if f.type == cat.INT:
+        return int(text)
+    if f.type == cat.BOOL:
+        return text.lower() in ("true", "oui", "1")
+    if f.type == cat.ENUM:
+        return text if text in f.choices else _h(text).replace(" ", "_")
+    return text
+
+
+def row_to_record(row: dict[str, str], mapping: Mapping, source_url: str, source_title: str
+                  ) -> tuple[str, dict, str]:
+    """(id, front matter, body) of one spreadsheet row; raises ValueError when unmappable."""
+    meta: dict = {"schema": cat.SCHEMA_VERSION}
+    body_parts: list[str] = []
+    wanted = {_h(b) for b in mapping.body}
+    for header, text in row.items():
+        if not text:
+            continue
+        target = mapping.columns.get(_h(header))
+        if _h(header) in wanted:
+            body_parts.append(f"## {header}\n\n{text}")
+        if target is None or target == "corps_markdown":
+            continue
+        if target == "budget.montant_eur":
+            amount = float(text.replace(",", ".").replace(" ", ""))
+            meta.setdefault("budget", []).append({"montant_eur": amount, "periode": "inconnue",
+                                                  "nature": "montant repris du registre importé",
+                                                  "source": source_url})
+            continue
+        if target == "fondement_juridique" and not text.startswith("["):
+            meta["fondement_juridique"] = [{"titre": text}]
+            continue
+        if target in ("page_officielle", "contact_prada") and not (valid_url(text) or "@" in text):
+            body_parts.append(f"## {header}\n\n{text}")
+            continue
+        _set(meta, target, _convert(target, text, mapping, source_url))
+    if not meta.get("nom"):
+        raise ValueError("pas de nom d'algorithme dans cette ligne")
+    if "resume" in meta and len(meta["resume"]) > 400:
+        body_parts.insert(0, f"## Finalité\n\n{meta['resume']}")
+        meta["resume"] = meta["resume"][:397].rsplit(" ", 1)[0] + "…"
+    meta.setdefault("resume", meta["nom"])
+    for path, value in {**DEFAULTS, **mapping.defaults}.items():
+        if _get(meta, path) is None:
+            _set(meta, path, value)
+    if "administration" not in meta or not meta["administration"].get("nom"):
+        raise ValueError("pas d'administration dans cette ligne")
+    meta.setdefault("sources", [{"url": source_url, "titre": source_title, "type": "autre"}])
+    ident = str(meta.pop("id", "") or "")
+    if not ID_RE.match(ident):
+        ident = slugify(f"{meta['administration']['nom'][:30]} {meta['nom']}", 70)
+    body = row.get("corps_markdown") or "\n\n".join(body_parts)
+    return ident, meta, body
+
+
+def _get(meta: dict, path: str) -> object:
+    value: object = meta
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def import_csv(path: Path, mapping: Mapping, data: Path, source_url: str,
+               force: bool = False) -> ImportReport:
+    report = ImportReport()
+    seen: set[str] = set()
+    for line, row in read_table(path):
+        try:
+            ident, meta, body = row_to_record(row, mapping, source_url,
+                                              f"Registre importé ({path.name})")
+        except (ValueError, json.JSONDecodeError) as exc:
+            report.problems.append(f"ligne {line} : {exc}")
+            continue
+        _store(report, f"ligne {line}", ident, meta, body, data, force, seen)
+    return report
+
+
+def import_json(path: Path, data: Path, force: bool = False) -> ImportReport:
+    """Re-import the registry's own JSON export (an array of full records)."""
+    report = ImportReport()
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        report.problems.append(f"{path} : JSON illisible ({exc})")
+        return report
+    if not isinstance(items, list):
+        report.problems.append(f"{path} : un tableau JSON de fiches est attendu")
+        return report
+    seen: set[str] = set()
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not ID_RE.match(str(item.get("id", ""))):
+            report.problems.append(f"élément {i} : fiche sans identifiant valide")
+            continue
+        meta = {k: v for k, v in item.items()
+                if k not in ("id", "url", "licence", "siren", "corps_markdown")}
+        _store(report, f"élément {i}", item["id"], meta, item.get("corps_markdown", ""), data,
+               force, seen)
+    return report
+
+
+def _store(report: ImportReport, where: str, ident: str, meta: dict, body: str, data: Path,
+           force: bool, seen: set[str]) -> None:
+    base, n = ident, 2
+    while ident in seen:
+        ident, n = f"{base}-{n}", n + 1
+    seen.add(ident)
+    target = data / f"{ident}.md"
+    checked = check_text(target, record_text(meta, body))
+    errors = [p.message for p in checked.problems if not p.warning]
+    if errors:
+        report.problems += [f"{where} ({ident}) : {message}" for message in errors]
+        return
+    if target.exists() and not force:
+        report.problems.append(f"{where} : {target} existe déjà (--force pour le remplacer)")
+        return
+    write_record_file(target, meta, body)
+    report.written.append(target)

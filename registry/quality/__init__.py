@@ -1,0 +1,1 @@
+"""Keeping records true over time: worklists and link checks."""

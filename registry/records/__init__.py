@@ -1,0 +1,1 @@
+"""Records: the field catalogue, reading, validation, writing, diffs and versions."""

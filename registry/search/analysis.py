@@ -1,0 +1,207 @@
+"""The private half of ``registry.search``: from the parsed query to Whoosh queries,
+synonym expansion and "Vouliez-vous dire …" suggestions.
+
+Only ``registry.search`` imports this module; the rest of the code never sees Whoosh.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh.query import And, AndNot, Every, Or, Phrase, Prefix, Query, Term
+from whoosh.support.levenshtein import distance
+
+from registry.search.parsing import SYNONYMS_PATH, ParsedQuery, Unit, load_synonyms, parse_query
+
+log = logging.getLogger(__name__)
+Stems = tuple[str, ...]
+MIN_PREFIX = 3
+_SYNONYMS: dict[tuple[Path, float], dict[Stems, list[Stems]]] = {}
+_SYN_LOCK = threading.Lock()
+
+
+def synonym_table(analyzer_factory: Callable, path: Path = SYNONYMS_PATH) -> dict[Stems,
+                                                                                  list[Stems]]:
+    """Analysed expression -> every analysed expression of its group; reloaded on change."""
+    try:
+        key = (path, path.stat().st_mtime)
+    except OSError:
+        return {}
+    with _SYN_LOCK:
+        if key not in _SYNONYMS:
+            table: dict[Stems, list[Stems]] = {}
+            try:
+                groups = load_synonyms(path)
+            except ValueError as exc:
+                log.error("%s", exc)
+                groups = []
+            analyzer = analyzer_factory()
+            for group in groups:
+                forms = list(dict.fromkeys(stems(analyzer, e) for e in group if stems(analyzer, e)))
+                for form in forms:
+                    table.setdefault(form, [])
+                    table[form] += [f for f in forms if f not in table[form]]
+            _SYNONYMS.clear()
+            _SYNONYMS[key] = table
+        return _SYNONYMS[key]
+
+
+def stems(analyzer, text: str) -> Stems:  # noqa: ANN001
+    return tuple(t.text for t in analyzer(text, mode="query"))
+
+
+@dataclass
+class Compiled:
+    text: str
+    query: Query | None = None
+    fallback: Query | None = None
+    message: str | None = None
+    unknown: list[tuple[str, str]] = field(default_factory=list)  # (as typed, folded)
+
+    def use_fallback(self) -> None:
+        self.query, self.fallback = self.fallback, None
+        self.message = ("Aucune fiche ne contient tous les mots cherchés : voici celles qui "
+                        "en contiennent au moins un.")
+
+
+class Compiler:
+    def __init__(self, analyzer, boosts: dict[str, float],  # noqa: ANN001
+                 synonyms: dict[Stems, list[Stems]], spelling_field: str = "mots") -> None:
+        self.analyzer = analyzer
+        self.boosts = boosts
+        self.synonyms = synonyms
+        self.spelling_field = spelling_field
+        self.max_synonym = max((len(k) for k in synonyms), default=0)
+
+    def compile(self, raw: str | None, reader) -> Compiled:  # noqa: ANN001
+        parsed = parse_query(raw)
+        out = Compiled(parsed.text, message=parsed.message)
+        positives, negatives, dropped = [], [], []
+        for clause in self._merge_synonyms(parsed):
+            alternatives = [q for q in (self._unit(u, reader, out) for u in clause) if q]
+            if not alternatives:
+                dropped += [u.text for u in clause]
+                continue
+            q = alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+            (negatives if clause[0].negated else positives).append(q)
+        if not positives and parsed.clauses and not negatives:
+            out.message = (f"Les mots « {' '.join(dropped)[:100]} » sont trop courants pour être "
+                           "cherchés : toutes les fiches sont affichées.")
+            return out
+        if not positives and not negatives:
+            return out
+        base = And(positives) if len(positives) > 1 else (positives[0] if positives else Every())
+        out.query = AndNot(base, Or(negatives)) if negatives else base
+        if len(positives) > 1:
+            loose = Or(positives)
+            out.fallback = AndNot(loose, Or(negatives)) if negatives else loose
+        return out
+
+    def _merge_synonyms(self, parsed: ParsedQuery) -> list[list[Unit]]:
+        """Consecutive plain words forming a synonym expression become one unit."""
+        clauses, out, i = parsed.clauses, [], 0
+        while i < len(clauses):
+            merged = None
+            for j in range(min(len(clauses), i + self.max_synonym), i + 1, -1):
+                span = clauses[i:j]
+                if all(len(c) == 1 and not c[0].phrase and not c[0].negated for c in span):
+                    key = stems(self.analyzer, " ".join(c[0].text for c in span))
+                    if key in self.synonyms:
+                        merged = Unit(" ".join(c[0].text for c in span), phrase=True)
+                        i = j
+                        break
+            if merged is not None:
+                out.append([merged])
+            else:
+                out.append(clauses[i])
+                i += 1
+        return out
+
+    def _unit(self, unit: Unit, reader, out: Compiled) -> Query | None:  # noqa: ANN001
+        key = stems(self.analyzer, unit.text)
+        if not key:
+            return None
+        if key in self.synonyms:
+            return Or([self._expression(form) for form in self.synonyms[key]])
+        if not unit.negated:
+            self._check_spelling(unit, reader, out)
+        q = self._expression(key)
+        if unit.prefix and len(key) == 1 and len(key[0]) >= MIN_PREFIX:
+            plain = self._plain(unit.text)
+            extra = [Prefix(name, key[0], boost=b / 2) for name, b in self.boosts.items()]
+            extra += [Prefix(self.spelling_field, w, boost=0.5) for w in plain[-1:]]
+            q = Or([q, *extra])
+        return q
+
+    def _expression(self, key: Stems) -> Query:
+        if len(key) == 1:
+            return Or([Term(name, key[0], boost=b) for name, b in self.boosts.items()])
+        return Or([Phrase(name, list(key), boost=b) for name, b in self.boosts.items()])
+
+    def _plain(self, text: str) -> Stems:
+        return tuple(t.text for t in self.analyzer(text, mode="query", no_morph=True))
+
+    def _check_spelling(self, unit: Unit, reader, out: Compiled) -> None:  # noqa: ANN001
+        for word in self._plain(unit.text):
+            if word.isdigit() or len(word) < 3:
+                continue
+            if reader.doc_frequency(self.spelling_field, word):
+                continue
+            if unit.prefix and next(iter(reader.expand_prefix(self.spelling_field, word)),
+                                    None) is not None:
+                continue
+            out.unknown.append((unit.text, word))
+
+
+class Vocabulary:
+    """The words of the spelling field by initial, with their letter pairs: candidates for
+    a correction are found by cheap set intersections before any edit distance."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.by_initial: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        for word in words:
+            self.by_initial.setdefault(word[:1], []).append((word, _pairs(word)))
+
+    def near(self, word: str, maxdist: int) -> Iterator[str]:
+        """Words that may be within `maxdist` edits of `word` (same initial letter): an edit
+        changes at most three letter pairs, so the others must be shared."""
+        pairs = _pairs(word)
+        need, size = len(pairs) - 3 * maxdist, len(word)
+        for cand, cand_pairs in self.by_initial.get(word[:1], ()):
+            if abs(len(cand) - size) <= maxdist and len(pairs & cand_pairs) >= need:
+                yield cand
+
+
+def _pairs(word: str) -> frozenset[str]:
+    return frozenset(word[i:i + 2] for i in range(len(word) - 1))
+
+
+class Suggester:
+    """« Vouliez-vous dire … » from the words of the index."""
+
+    def __init__(self, reader, fieldname: str, vocabulary: Vocabulary) -> None:  # noqa: ANN001
+        self.reader = reader
+        self.fieldname = fieldname
+        self.vocabulary = vocabulary
+
+    def best(self, word: str) -> str | None:
+        maxdist = 1 if len(word) <= 4 else 2
+        candidates = []
+        for cand in self.vocabulary.near(word, maxdist):
+            if cand != word and (d := distance(word, cand)) <= maxdist:
+                candidates.append((d, -self.reader.doc_frequency(self.fieldname, cand), cand))
+        return min(candidates)[2] if candidates else None
+    def suggest(self, compiled: Compiled) -> str | None:
+        text, changed = compiled.text, False
+        for typed, word in compiled.unknown:
+            better = self.best(word)
+            if better:
+                pattern = re.compile(rf"(?<!\w){re.escape(typed)}(?!\w)", re.IGNORECASE)
+                text, n = pattern.subn(better, text, count=1)
+                changed = changed or n > 0
+        return text if changed else None

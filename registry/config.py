@@ -23,6 +23,9 @@ class Setting(NamedTuple):
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA", str(PROJECT_ROOT / "data" / "algorithms"),
             "Dossier des fiches (la source de vérité)."),
+    Setting("ADMINISTRATIONS", "",
+            "Dossier des fiches des administrations. Vide : le dossier « administrations » à "
+            "côté du dossier des fiches (data/administrations)."),
     Setting("INSTANCE", str(PROJECT_ROOT / "instance"),
             "Dossier des artefacts dérivés (base, index, exports, cache)."),
     Setting("DATABASE_URL", "",
@@ -57,6 +60,13 @@ def _coerce(default: object, value: str) -> object:
     if isinstance(default, int):
         return int(value)
     return value
+
+
+def administrations_folder(settings: dict) -> Path:
+    """The administrations folder of a register (the ADMINISTRATIONS setting or its default)."""
+    if settings.get("ADMINISTRATIONS"):
+        return Path(str(settings["ADMINISTRATIONS"]))
+    return Path(str(settings["DATA"])).parent / "administrations"
 
 
 def load_settings(overrides: dict | None = None) -> dict:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 from bisect import bisect
 from collections import Counter
 from itertools import accumulate
@@ -31,7 +32,10 @@ from random import Random
 import yaml
 
 from registry.records import catalogue as cat
-from registry.records.model import Record, load_records
+from registry.records.citations import MARKER_RE as MARKER
+from registry.records.model import Record, default_administrations, load_records
+from registry.records.writer import record_text
+from registry.text import slugify
 
 WORD = re.compile(r"(\w+(?:['’]\w+)*)")
 SUBSTITUTION = 0.33
@@ -131,9 +135,8 @@ class Corpus:
             name_words.update(w.lower() for w in WORD.findall(r.meta["nom"]))
         self.body_vocab = Vocabulary(body_words, inflect=True)
         self.name_vocab = Vocabulary(name_words + body_words, inflect=False)
-        national = Counter((r.meta["administration"]["nom"], r.meta["administration"]["type"])
-                           for r in self.records if r.meta["administration"]["type"]
-                           != "collectivite")
+        national = Counter((r.administration_id, r.admin.get("type", "autre"))
+                           for r in self.records if r.admin.get("type") != "collectivite")
         self.national = list(national)
         self.national_cum = list(accumulate(national.values()))
         self.local = [f"{kind} {c}" for c in CITIES for kind in
@@ -142,12 +145,23 @@ class Corpus:
         self.local += [f"Région {r}" for r in REGIONS]
         self.etats = Counter(v.get("etat") for r in self.records
                              for v in r.meta["transparence"].values())
+        self.admin_files = {p.stem: p for p in default_administrations(data).glob("*.md")}
+        self.used_admins: dict[str, dict] = {}
 
     def administration(self, rng: Random) -> dict:
+        """{id, nom, type}: a real national body (its id), or a made-up local authority."""
         if rng.random() < 0.35:
-            return {"nom": rng.choice(self.local), "type": "collectivite"}
-        nom, kind = self.national[bisect(self.national_cum, rng.random() * self.national_cum[-1])]
-        return {"nom": nom, "type": kind}
+            nom = rng.choice(self.local)
+            return {"id": slugify(nom, 60), "nom": nom, "type": "collectivite"}
+        ident, kind = self.national[bisect(self.national_cum,
+                                           rng.random() * self.national_cum[-1])]
+        return {"id": ident, "nom": ident, "type": kind}
+
+    def _outside_markers(self, line: str, rng: Random) -> str:
+        """Substitute words of a body line, leaving its citations ``[^cle]`` untouched."""
+        parts = re.split(r"(\[\^[^\]\n]+\])", line)
+        return "".join(part if part.startswith("[^") else
+                       _substitute(part, self.body_vocab, rng, SUBSTITUTION) for part in parts)
 
     def record(self, rng: Random, i: int) -> tuple[str, str]:
         topic = rng.choice(self.records)
@@ -155,9 +169,12 @@ class Corpus:
         meta["nom"] = _cut(_substitute(topic.meta["nom"], self.name_vocab, rng, 0.3), 200)
         meta["resume"] = _cut(_substitute(topic.meta["resume"], self.body_vocab, rng,
                                           SUBSTITUTION), 400)
-        meta["administration"] = self.administration(rng)
-        if meta["administration"]["type"] == "collectivite" and rng.random() < 0.5:
-            meta["nom"] = _cut(f"{meta['nom']} — {meta['administration']['nom']}", 200)
+        admin = self.administration(rng)
+        meta["administration"] = admin["id"]
+        meta.pop("remplace_par", None)
+        if admin["type"] == "collectivite" and rng.random() < 0.5:
+            meta["nom"] = _cut(f"{meta['nom']} — {admin['nom']}", 200)
+        self.used_admins[admin["id"]] = admin
         etats, weights = list(self.etats), list(self.etats.values())
         for key, value in meta["transparence"].items():
             if rng.random() < 0.25:
@@ -165,10 +182,10 @@ class Corpus:
             if value["etat"] in cat.ETATS_WITH_URL and not value.get("url"):
                 value["url"] = f"https://example.org/{i}/{key}"
         sections = _sections(topic.body)
-        if rng.random() < 0.5:
-            sections.append(rng.choice(_sections(rng.choice(self.records).body)))
+        if rng.random() < 0.5:  # a section of another record, without its citations
+            sections.append(MARKER.sub("", rng.choice(_sections(rng.choice(self.records).body))))
         body = "\n".join(line if "http" in line or line.startswith("#")
-                          else _substitute(line, self.body_vocab, rng, SUBSTITUTION)
+                          else self._outside_markers(line, rng)
                           for line in "\n\n".join(sections).split("\n"))
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
         return f"algo-{i:06d}", f"---\n{front}---\n{body}\n"
@@ -181,3 +198,34 @@ def generate(source: Path, target: Path, size: int, seed: int = 20260610) -> Non
     for i in range(size):
         ident, text = corpus.record(rng, i)
         (target / f"{ident}.md").write_text(text, encoding="utf-8")
+    admins = default_administrations(target)
+    admins.mkdir(parents=True, exist_ok=True)
+    source_admin = SOURCE_ADMIN
+    for ident, admin in corpus.used_admins.items():
+        if ident in corpus.admin_files:
+            for parent in _parents(corpus.admin_files, ident):
+                shutil.copy(corpus.admin_files[parent], admins / f"{parent}.md")
+            shutil.copy(corpus.admin_files[ident], admins / f"{ident}.md")
+        else:
+            meta = {"schema": cat.SCHEMA_VERSION, "nom": admin["nom"], "type": admin["type"],
+                    "sources": [source_admin], "citations": {"type": [source_admin["cle"]]}}
+            (admins / f"{ident}.md").write_text(record_text(meta, "", cat.ADMINISTRATION),
+                                                encoding="utf-8")
+
+
+def _parents(files: dict[str, Path], ident: str) -> list[str]:
+    """The ids of the bodies an administration file is attached to (`parent`), transitively."""
+    out, seen = [], {ident}
+    while True:
+        match = re.search(r'^parent: "?([a-z0-9-]+)"?$', files[ident].read_text(encoding="utf-8"),
+                          re.M)
+        if not match or match.group(1) in seen or match.group(1) not in files:
+            return out
+        ident = match.group(1)
+        seen.add(ident)
+        out.append(ident)
+
+
+# A made-up local authority of the bench corpus cites this (fictional) page.
+SOURCE_ADMIN = {"cle": "corpus", "url": "https://example.org/corpus", "titre": "Corpus de "
+                "mesure (administration fictive)", "type": "autre", "consulte_le": "2026-12-07"}

@@ -45,6 +45,8 @@ def copy_real_data(repo: Path, date: str = "2026-01-15T10:00:00+01:00") -> Path:
     data = init_repo(repo)
     for path in REAL_DATA.glob("*.md"):
         shutil.copy(path, data / path.name)
+    shutil.copytree(REAL_DATA.parent / "administrations", data.parent / "administrations")
+    shutil.copytree(REAL_DATA.parent / "references", data.parent / "references")
     commit_all(repo, "Import the records", date)
     return data
 

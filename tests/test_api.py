@@ -26,7 +26,7 @@ def all_ids(client, query: str, **params: str) -> set[str]:  # noqa: ANN001
 def records_saying(*phrases: str) -> set[str]:
     out = set()
     for r in load_records(DATA):
-        admin = (r.meta.get("administration") or {}).get("nom", "")
+        admin = r.administration_name
         text = " ".join([r.meta.get("nom", ""), r.meta.get("resume", ""), admin, r.body]).lower()
         if any(p in text for p in phrases):
             out.add(r.id)

@@ -20,16 +20,20 @@ from registry.cada.letters import (
     LetterRequest,
     Requester,
     default_documents,
+)
+from registry.cada.letters import (
+    render_letter as _render_letter,
+)
+from registry.cada.outputs import (
     madada_url,
     render_html_document,
     render_ics,
-    render_letter,
     render_pdf,
     text_to_html,
 )
 from registry.config import PROJECT_ROOT
 from registry.records import catalogue as cat
-from registry.records.model import load_records
+from registry.records.model import load_administrations, load_records
 from tests.recordfactory import with_etats, write_record
 
 CNAF_NAME = "Score de risque des allocataires (data mining des données entrantes, DMDE)"
@@ -43,6 +47,25 @@ CNAF_ETATS = dict(regles_publiees="partiel", mention_explicite="inconnu", code_s
 # requestable under the CRPA).
 CNAF_MISSING = ["mention_explicite", "evaluation_interne", "budget", "analyse_impact",
                 "prestataires"]
+CNAF_ADMIN_META = {
+    "nom": CNAF_ADMIN, "type": "securite_sociale",
+    "adresse": ["32 avenue de la Sibelle", "75685 Paris Cedex 14"],
+    "prada": {"fonction": "Personne responsable de l'accès aux documents administratifs (PRADA)",
+              "adresse": ["Direction juridique", "32 avenue de la Sibelle",
+                          "75685 Paris Cedex 14"],
+              "courriel": "prada@cnaf.example.fr", "source": "essai"},
+    "dpo": {"adresse": ["Délégué à la protection des données", "32 avenue de la Sibelle",
+                        "75685 Paris Cedex 14"], "courriel": "dpo@cnaf.example.fr",
+            "source": "essai"},
+}
+
+
+def render_letter(record: object, request: LetterRequest, **kwargs: object):  # noqa: ANN201
+    """Letters of these tests go to the administration above unless told otherwise."""
+    kwargs.setdefault("administration", CNAF_ADMIN_META)
+    return _render_letter(record, request, **kwargs)
+
+
 REQUESTER = Requester("Association Transparence", "représentée par sa présidente",
                       "1 rue de la Paix\n75002 Paris", "contact@transparence.example")
 
@@ -52,7 +75,7 @@ def cnaf(tmp_path: Path):  # noqa: ANN201
     path = write_record(tmp_path / "data", "cnaf-score-risque-essai", nom=CNAF_NAME,
                         sigle="DMDE",
                         administration={"nom": CNAF_ADMIN, "type": "securite_sociale"},
-                        contact_prada="prada@cnaf.example.fr", decision_individuelle="oui",
+                        decision_individuelle="oui",
                         transparence=with_etats(**CNAF_ETATS))
     return load_records(path)[0]
 
@@ -278,12 +301,6 @@ def test_madada_link(cnaf, tmp_path: Path) -> None:  # noqa: ANN001
     letter = render_letter(cnaf, _request())
     url = madada_url(cnaf, letter)
     assert url.startswith("https://madada.fr/select_authority?query=Caisse+nationale")
-    path = write_record(tmp_path / "m", "avec-madada", contact_prada="https://madada.fr/body/cnaf")
-    record = load_records(path)[0]
-    letter = render_letter(record, _request(documents=["code_source"]))
-    url = madada_url(record, letter)
-    assert url.startswith("https://madada.fr/new/cnaf?title=")
-    assert "default_letter=" in url and "tags=algo-avec-madada" in url
     assert "Transparence" not in url and "transparence.example" not in url  # no personal data
 
 
@@ -345,16 +362,20 @@ REAL_CNAF = PROJECT_ROOT / "data" / "algorithms" / "cnaf-score-risque.md"
 
 def test_real_cnaf_record_demand_letter() -> None:
     record = load_records(REAL_CNAF)[0]
+    admin = load_administrations(REAL_CNAF.parent.parent / "administrations")
+    admin_meta = next(a.meta for a in admin if a.id == record.administration_id)
     expected = [c.key for c in cat.CRITERIA
                 if c.cada_requestable and record.etat(c.key) in ("non_publie", "inconnu",
                                                                  "refuse")]
     assert expected, "the CNAF record should still have unpublished documents"
-    letter = render_letter(record, _request())
+    letter = render_letter(record, _request(), administration=admin_meta)
     listed = _listed(letter.text)
     assert len(listed) == len(expected)
     for key, line in zip(expected, listed, strict=True):
         assert cat.CRITERIA_BY_KEY[key].documents in line
-    assert record.meta["administration"]["nom"] in letter.text.split("Objet :")[0]
+    head = letter.text.split("Objet :")[0]
+    assert admin_meta["nom"] in head
+    assert all(line in head for line in (admin_meta.get("prada") or {}).get("adresse", []))
     assert "L312-1-3" in letter.text and "R311-3-1-2" in letter.text
     assert "L312-1-2" not in letter.text
     assert record.meta["nom"] in _squash(_pdf_text(render_pdf(letter)))

@@ -47,7 +47,7 @@ def test_form_preselects_the_unpublished_documents(client) -> None:  # noqa: ANN
     for field in ("nom", "qualite", "adresse", "email", "date_lettre", "date_demande"):
         assert soup.find("label", attrs={"for": field}), field
     assert soup.select_one("input[name=kind][value=demande][checked]")
-    assert RECORD.meta["administration"]["nom"] in soup.get_text()
+    assert RECORD.administration_name in soup.get_text()
 
 
 def test_record_page_links_to_the_form(client) -> None:  # noqa: ANN001
@@ -207,7 +207,7 @@ def test_cnaf_record_flow(client) -> None:  # noqa: ANN001
                            data={**_form_data(), "documents": default_documents(record)})
     assert response.status_code == 200
     letter = _soup(response).select_one(".apercu-lettre").get_text()
-    assert record.meta["administration"]["nom"] in letter
+    assert record.administration_name in letter
     assert "R311-3-1-2" in letter
 
 

@@ -21,7 +21,7 @@ def test_contribution_pages_are_accessible(live_server: str, page) -> None:  # n
     page.goto(f"{live_server}/algorithmes/{IDENT}/corriger")
     page.get_by_label("Nom (obligatoire)", exact=True).fill("")
     page.get_by_role("button", name="Prévisualiser").click()
-    assert "clé obligatoire manquante" in page.locator("#nom-erreur").inner_text()
+    assert "« Nom » manque" in page.locator("#nom-erreur").inner_text()
     results["correction-erreurs"] = Axe().run(page)
     page.goto(f"{live_server}/proposer")
     results["proposer"] = Axe().run(page)

@@ -42,7 +42,7 @@ def new_proposal(client, **changes: str) -> dict:  # noqa: ANN001
     values.update({
         "identifiant": "ville-essai-cantine", "nom": "Tarification de la cantine",
         "resume": "Calcule le tarif de la cantine selon le quotient familial.",
-        "administration-nom": "Ville d'essai", "administration-type": "collectivite",
+        "administration": "administration-essai",
         "domaine": "education", "statut": "deploye", "type_technique": "regles",
         "decision_individuelle": "oui", "degre_automatisation": "entierement_automatise",
         "sources-0-url": "https://example.org/deliberation", "sources-0-titre": "Délibération",
@@ -64,7 +64,7 @@ def test_invalid_proposals_show_french_errors_next_to_the_fields(site: dict) -> 
     values["identifiant"] = "ville-essai-cantine"
     response = site["client"].post("/proposer", data=values)
     soup = BeautifulSoup(response.data, "html.parser")
-    assert "clé obligatoire manquante" in soup.select_one("#nom-erreur").text
+    assert "« Nom » manque" in soup.select_one("#nom-erreur").text
     assert "adresse « pas une adresse » invalide" in soup.select_one("#sources-0-url-erreur").text
     assert "AAAA-MM-JJ" in soup.select_one("#date_debut-erreur").text
     assert soup.select_one("#nom")["aria-invalid"] == "true"
@@ -198,7 +198,11 @@ def test_done_when_a_correction_of_match_ft_is_proposed_accepted_built_and_shown
     link = BeautifulSoup(record.data, "html.parser").find("a", string="Proposer une correction")
     form_page = client.get(link["href"])
     values = form_values(form_page.data)
-    assert values["statut"] == "en_experimentation" and values["sources-7-type"] == "presse"
+    real = check_file(data / "france-travail-match-ft.md").meta
+    before_budget = real["transparence"]["budget"]["etat"]
+    assert values["statut"] == real["statut"] == "en_experimentation"
+    assert values["sources-0-type"] == real["sources"][0]["type"]
+    assert before_budget != "publie"
     values.update({"statut": "deploye", "transparence-budget-etat": "publie",
                    "transparence-budget-url": "https://example.org/budget-match-ft",
                    "message": "Déploiement national annoncé ; budget publié.",
@@ -223,7 +227,7 @@ def test_done_when_a_correction_of_match_ft_is_proposed_accepted_built_and_shown
     rows = {tr.th.contents[0].strip(): [td.get_text(strip=True) for td in tr.find_all("td")]
             for tr in latest.select("table.diff-champs tbody tr")}
     assert rows["Statut"] == ["« en_experimentation »", "« deploye »"]
-    assert rows["Transparence › Budget › État"] == ["« non_publie »", "« publie »"]
+    assert rows["Transparence › Budget › État"] == [f"« {before_budget} »", "« publie »"]
     assert len(rows) == 3  # nothing else changed, though the file was rewritten canonically
     feed = ET.fromstring(client.get("/flux.atom").data)
     first = feed.find(f"{ATOM}entry")

@@ -299,9 +299,9 @@ def test_cli_json_and_csv_are_exclusive(cli, dataset: Path) -> None:  # noqa: AN
     assert "pas les deux" in result.output
 
 
-def test_administrations_spelled_alike_share_one_group(tmp_path: Path) -> None:
+def test_administration_groups_are_keyed_by_id_and_labelled_by_name(tmp_path: Path) -> None:
     write_record(tmp_path, "a", administration={"nom": "Pôle emploi", "type": "etat"})
-    write_record(tmp_path, "b", administration={"nom": "Pole Emploi", "type": "etat"})
+    write_record(tmp_path, "b", administration="pole-emploi")
     write_record(tmp_path, "c", administration={"nom": "Ville de Paris", "type": "collectivite"})
     groups = breakdown(load_records(tmp_path), "administration")
     assert [(g.slug, g.libelle, g.total) for g in groups] == [

@@ -51,7 +51,7 @@ def test_published_states_carry_their_evidence(records: list[Record]) -> None:
 
 def test_spread_across_domains_and_kinds_of_bodies(records: list[Record]) -> None:
     domains = Counter(r.meta["domaine"] for r in records)
-    kinds = Counter(r.meta["administration"]["type"] for r in records)
+    kinds = Counter(r.admin["type"] for r in records)
     for domain in ("social", "emploi", "fiscalite", "education", "sante", "logement", "justice",
                    "police_securite", "immigration", "administration_generale"):
         assert domains[domain] >= 2, (domain, domains)

@@ -20,7 +20,7 @@ from registry.config import load_settings
 from registry.records import catalogue as cat
 from registry.records.model import InvalidRecords
 from registry.records.validate import check_text, format_problems
-from tests.recordfactory import record_meta, record_text
+from tests.recordfactory import record_meta, record_text, write_record
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=3000, derandomize=True,
@@ -101,8 +101,7 @@ def test_pathological_inputs(text: str) -> None:
 
 def test_build_refuses_hostile_files_and_keeps_serving(tmp_path: Path) -> None:
     data, instance = tmp_path / "data", tmp_path / "instance"
-    data.mkdir()
-    (data / "bon.md").write_text(record_text(record_meta()), encoding="utf-8")
+    write_record(data, "bon")
     settings_ = load_settings({"DATA": str(data), "INSTANCE": str(instance)})
     build(settings_)
     hostile = ["\x00\x01", "---\n{{{\n---\n", "---\na: &a [*a]\n---\n", "\ufeff---\r\nx: 1\r\n"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -47,9 +48,16 @@ def test_every_row_carries_id_url_siren_schema_and_licence() -> None:
         assert len(rows) == len(records)
         for row in rows:
             assert row["url"] == f"{SITE}/algorithmes/{row['id']}"
-            assert row["schema"] == "1" and row["licence"] == LICENCE
+            assert row["schema"] == str(cat.SCHEMA_VERSION) and row["licence"] == LICENCE
+            assert row["administration" if fmt == "csv" else "administration_id"]
+    by_id = {r.id: r for r in records}
+    for row in _rows(export(records, "csv", SITE)):
+        admin = by_id[row["id"]].admin
+        assert row["administration"] == admin["id"] and row["administration_nom"] == admin["nom"]
+        assert row["administration_siren"] == (admin.get("siren") or "")
     items = json.loads(export(records, "json", SITE))
     assert all(item["licence"] == LICENCE and "siren" in item for item in items)
+    assert all(item["administration_detail"]["id"] == item["administration"] for item in items)
 
 
 def test_bom_option_for_spreadsheets() -> None:
@@ -64,6 +72,7 @@ def test_round_trip_export_import_gives_the_same_records(tmp_path: Path, fmt: st
     path = tmp_path / f"export.{fmt}"
     path.write_text(export(records, fmt, SITE), encoding="utf-8", newline="")
     target = tmp_path / "data"
+    shutil.copytree(DATA.parent / "administrations", tmp_path / "administrations")
     if fmt == "json":
         report = import_json(path, target)
     else:
@@ -153,11 +162,14 @@ def test_custom_yaml_mapping_and_bad_rows(tmp_path: Path) -> None:
     sheet.write_text("Titre,Organisme,Etat\nScore A,Métropole de Lyon,En service\n"
                      "Score B,,En service\n", encoding="utf-8")
     report = import_csv(sheet, load_mapping(str(mapping)), tmp_path / "d", "https://e.org/x")
-    assert len(report.written) == 1
+    assert [p.name for p in report.written] == ["metropole-de-lyon.md",
+                                                "metropole-de-lyon-score-a.md"]
     assert report.problems == ["ligne 3 : pas d'administration dans cette ligne"]
     record = load_records(tmp_path / "d")[0]
-    assert record.meta["administration"]["type"] == "collectivite"
+    assert record.meta["administration"] == "metropole-de-lyon"
+    assert record.admin["type"] == "collectivite" and record.admin["nom"] == "Métropole de Lyon"
     assert record.meta["statut"] == "deploye"
+    assert "[^" in record.body  # the imported register is cited where the record says so
 
 
 def test_build_writes_the_exports(built_instance: Path) -> None:
@@ -172,4 +184,4 @@ def test_write_all(tmp_path: Path) -> None:
     write_all(load_records(tmp_path / "data"), tmp_path / "out", SITE)
     nl = _rows((tmp_path / "out" / "algorithmes-nl-v1.csv").read_text())
     assert list(nl[0]) == NL_COLUMNS and nl[0]["publiccode"] == "https://example.org/code_source"
-    assert cat.SCHEMA_VERSION == 1
+    assert nl[0]["source_id"] == "un"

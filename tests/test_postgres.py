@@ -43,6 +43,8 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the real records (the dataset may change while the suite runs)."""
     folder = tmp_path_factory.mktemp("pg-data") / "algorithms"
     shutil.copytree(DATA, folder)
+    shutil.copytree(DATA.parent / "administrations", folder.parent / "administrations")
+    shutil.copytree(DATA.parent / "references", folder.parent / "references")
     return folder
 
 
@@ -85,7 +87,7 @@ def test_store_queries_agree_with_sqlite(both: dict) -> None:
         assert [(r.id, r.meta, r.corps_html) for r in pg.all()] == \
             [(r.id, r.meta, r.corps_html) for r in lite.all()]
         assert pg.administrations() == lite.administrations()
-        some = pg.administrations()[0].slug
+        some = pg.administrations()[0].id
         assert [r.id for r in pg.by_administration(some)] == \
             [r.id for r in lite.by_administration(some)] != []
         assert [r.id for r in pg.by_domaine("social")] == [r.id for r in lite.by_domaine("social")]

@@ -44,13 +44,14 @@ def test_new_writes_a_skeleton_that_validates_once_filled(tmp_path: Path) -> Non
     text = path.read_text()
     assert run("validate", str(path)).returncode == 1  # empty required keys
     fills = {"nom:": 'nom: "Mon algorithme"', "resume:": 'resume: "Ce qu\'il fait."',
-             "  nom:": '  nom: "Ministère"', "  type:": "  type: etat",
+             "administration:": "administration: cnaf",
              "domaine:": "domaine: social",
              "statut:": "statut: deploye", "type_technique:": "type_technique: regles",
              "decision_individuelle:": "decision_individuelle: oui",
              "degre_automatisation:": "degre_automatisation: aide_a_la_decision",
-             "  - url:": '  - url: "https://example.org/"', "    titre:": '    titre: "Source"',
-             "    type:": "    type: officielle"}
+             "    url:": '    url: "https://example.org/"', "    titre:": '    titre: "Source"',
+             "    type:": "    type: officielle",
+             "    consulte_le:": '    consulte_le: "2026-12-07"'}
     lines = [fills.get(line, line) for line in text.splitlines()]
     path.write_text("\n".join(lines) + "\n")
     done = run("validate", str(path))

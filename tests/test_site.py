@@ -12,6 +12,8 @@ from registry.db.engine import get_engine
 from registry.db.store import Store
 from registry.records import catalogue as cat
 from registry.text import fold
+from registry.web.filters import nombre_fr
+from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
@@ -198,15 +200,19 @@ def test_record_page_every_section_and_field(client, records) -> None:  # noqa: 
     assert page.h1.get_text(" ").startswith(meta["nom"])
     headings = [h.get_text().strip() for h in page.find_all("h2")]
     for key, text in cat.SECTIONS.items():
-        if any(f.section == key for f in cat.FIELDS):
+        if any(f.section == key for f in cat.FIELDS) and key != "recours":
             assert text in headings, text
             assert page.find("section", id=f"section-{key}")
+    assert "Vous êtes concerné ?" in headings  # the recourse box replaces the section
     text = text_of(response)
+    shown_elsewhere = {"citations", "nom_en", "resume_en", "description_en", "recours",
+                       "regime_recours", "transparence", "ai_act"}
     for field in cat.FIELDS:
-        if field.type != cat.TRANSPARENCE:
+        if field.key not in shown_elsewhere:
             assert field.label in text, field.label
-    assert "Non renseigné" in text  # e.g. criteres, prestataires, contact_prada
-    assert "34 500 000" in text  # budget, French number format
+    assert "Non renseigné" in text  # e.g. prestataires
+    amounts = [b["montant_eur"] for b in meta.get("budget") or []]
+    assert all(" ".join(nombre_fr(a).split()) in text for a in amounts)  # French format
     assert "Cour des comptes" in text  # evaluations
     assert "Dernière modification" in text
     assert page.find("h3", string="Historique")  # Markdown body, headings demoted
@@ -283,17 +289,18 @@ def test_administrations_list_and_page(client, records) -> None:  # noqa: ANN001
     response = client.get("/administrations")
     assert response.status_code == 200
     page = soup(response)
-    names = {r.meta["administration"]["nom"] for r in records.values()}
+    admins = {p.stem for p in (DATA.parent / "administrations").glob("*.md")}
     rows = page.select("tbody tr")
-    assert len(rows) == len(names)
-    assert {row.th.get_text().strip() for row in rows} == names
-    cfvr = records["dgfip-cfvr"].meta["administration"]["nom"]
-    link = page.find("a", string=cfvr)
+    assert len(rows) == len(admins)  # every administration record, with or without algorithms
+    assert {row.th.a["href"].rsplit("/", 1)[1] for row in rows} == admins
+    cfvr = records["dgfip-cfvr"]
+    link = page.find("a", string=cfvr.administration_name)
     detail = client.get(link["href"])
     assert detail.status_code == 200
-    ids = {i for i, r in records.items() if r.meta["administration"]["nom"] == cfvr}
+    ids = {i for i, r in records.items() if r.administration_id == cfvr.administration_id}
     shown = {a["href"].rsplit("/", 1)[1] for a in soup(detail).select("ul.resultats h3 a")}
     assert shown == ids
+    assert soup(detail).find("h2", string="À qui écrire")
     table_rows = soup(detail).select("section table tbody tr")
     assert [tr.th.get_text() for tr in table_rows] == [c.label for c in cat.CRITERIA]
     for slug in ("inconnue", "%00", "x" * 3000, "%3Cscript%3E"):

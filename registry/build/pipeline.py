@@ -26,18 +26,19 @@ from sqlmodel import Session, delete, select
 from registry import rendering, search
 from registry.build import prepare as build_prepare
 from registry.build.prepare import prepare
+from registry.config import administrations_folder
 from registry.db.engine import create_tables, get_engine
-from registry.db.models import Algorithme, BuildInfo
+from registry.db.models import Administration, Algorithme, BuildInfo
 from registry.gitrepo import last_modified
-from registry.records import catalogue, frontmatter, validate
+from registry.records import cada_rates as response_rates
+from registry.records import catalogue, citations, frontmatter, validate
 from registry.records.catalogue import SCHEMA_VERSION
-from registry.records.model import InvalidRecords, Record
-from registry.records.validate import record_files
-from registry.rendering import plain
+from registry.records.model import InvalidRecords, Record, load_administrations, summary
+from registry.records.validate import References, record_files
+from registry.rendering import plain, render_record_body
 from registry.search import analysis as search_query
 from registry.search import parsing as query
 from registry.search import scoring as search_scoring
-from registry.text import slugify
 
 
 def _code_digest() -> str:
@@ -130,11 +131,10 @@ def content_hash(path: Path) -> str:
 
 def row_values(record: Record, digest: str, html_text: str,
                date: tuple[str | None, str | None]) -> dict:
-    admin = record.meta.get("administration") or {}
     return dict(
-        id=record.id, nom=record.meta["nom"], administration=admin.get("nom", ""),
-        administration_slug=slugify(admin.get("nom", "")),
-        administration_type=admin.get("type", ""),
+        id=record.id, nom=record.meta["nom"], administration=record.administration_name,
+        administration_id=record.administration_id,
+        administration_type=str(record.admin.get("type", "")),
         domaine=record.meta["domaine"], statut=record.meta["statut"],
         type_technique=record.meta["type_technique"], meta=record.meta, corps_md=record.body,
         corps_html=html_text, content_hash=digest,
@@ -153,6 +153,9 @@ def build(settings: dict, full: bool = False, progress: Progress | None = None,
     data, instance = Path(settings["DATA"]), Path(settings["INSTANCE"])
     if not data.is_dir():
         raise InvalidRecords([f"{data}:1: dossier des fiches introuvable"])
+    if not administrations_folder(settings).is_dir():
+        raise InvalidRecords([f"{administrations_folder(settings)}:1: dossier des "
+                              "administrations introuvable"])
     with build_lock(instance, wait=lock_wait):
         report, fresh = _apply(settings, data, instance, full, progress)
         if report.full or report.added or report.changed or report.removed \
@@ -177,32 +180,49 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
     create_tables(engine)
     files = {p.stem: p for p in record_files([data])}
     digests = {ident: content_hash(p) for ident, p in files.items()}
+    admin_folder = administrations_folder(settings)
+    administrations = load_administrations(admin_folder)
+    summaries = {a.id: summary(a) for a in administrations}
+    admins_digest = folder_digest(admin_folder)
     with Session(engine) as session:
         known = dict(session.exec(select(Algorithme.id, Algorithme.content_hash)).all())
         current = search.current_name(instance)
+        removed = set(known) - set(files)
+        # administrations are joined into every row: a change of them re-checks every record
         full = full or _info(session, "format") != BUILD_FORMAT \
             or _info(session, "index") != current \
-            or _info(session, "index_digest") != folder_digest(instance / str(current))
+            or _info(session, "index_digest") != folder_digest(instance / str(current)) \
+            or _info(session, "administrations") != admins_digest
         report = BuildReport(total=len(files), full=full)
         report.added = sorted(set(files) - set(known))
-        report.removed = sorted(set(known) - set(files))
+        report.removed = sorted(removed)
         report.changed = sorted(i for i in set(files) & set(known) if known[i] != digests[i])
         touched = set(files) if full else set(report.added) | set(report.changed)
+        if removed and not full:  # a record replaced by a removed one is checked again
+            touched |= {ident for ident, meta in session.exec(select(Algorithme.id,
+                                                                     Algorithme.meta))
+                        if meta.get("remplace_par") in removed and ident in files}
+        references = References(frozenset(summaries), frozenset(files))
         prepared = prepare([files[i] for i in sorted(touched)],
-                           str(settings.get("SITE_URL", "")), progress)
+                           str(settings.get("SITE_URL", "")), progress, references, summaries)
         records = [p.record for p in prepared]
         htmls = {p.record.id: p.html for p in prepared}
         dates = last_modified(data)
         entries = [search.Entry(p.record, p.text, dates.get(p.record.id, ("", ""))[0] or "")
                    for p in prepared]
         redated = [] if full else _redated(session, dates, touched)
-        entries += [search.Entry(Record(row.id, row.meta, row.corps_md), plain(row.corps_html),
-                                 row.derniere_modification or "") for row in redated]
+        entries += [search.Entry(Record(row.id, row.meta, row.corps_md,
+                                        admin=summaries.get(row.administration_id, {})),
+                                 plain(row.corps_html), row.derniere_modification or "")
+                    for row in redated]
         staged = search.stage_index(instance, entries, report.removed, full=full,
                                     progress=progress)
         try:
             _write_rows(session, records, htmls, digests, dates, report)
+            _write_administrations(session, administrations,
+                                   response_rates.reference_file(data))
             _write_info(session, len(files), staged.name, folder_digest(staged))
+            session.merge(BuildInfo(key="administrations", value=admins_digest or ""))
             session.commit()
         except BaseException:
             search.discard_index(staged)
@@ -229,6 +249,23 @@ def _write_rows(session: Session, records: list[Record], htmls: dict[str, str],
     connection = session.connection()
     for start in range(0, len(fresh), BATCH):
         connection.execute(insert(Algorithme.__table__), fresh[start:start + BATCH])
+
+
+def _write_administrations(session: Session, administrations: list[Record],
+                           rates_file: Path) -> None:
+    """Replace the administration rows (a few hundred at most: always in full)."""
+    session.exec(delete(Administration))
+    for admin in administrations:
+        rate = response_rates.rate_for(list(admin.meta.get("cada_libelles") or []), rates_file)
+        meta = admin.meta
+        numbers = citations.numbering(meta)
+        titles = {s["cle"]: s.get("titre", "") for s in meta.get("sources", [])
+                  if isinstance(s, dict) and s.get("cle")}
+        session.add(Administration(id=admin.id, nom=meta.get("nom", admin.id),
+                                   sigle=meta.get("sigle", ""), type=meta.get("type", ""),
+                                   meta=meta, corps_html=render_record_body(admin.body, numbers,
+                                                                            titles),
+                                   taux_reponse=rate.as_dict() if rate else None))
 
 
 def _redated(session: Session, dates: dict, touched: set[str]) -> list[Algorithme]:

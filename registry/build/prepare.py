@@ -16,9 +16,10 @@ from functools import partial
 from pathlib import Path
 
 from registry.build.export_files import encoded, heads
+from registry.records import citations
 from registry.records.model import InvalidRecords, Record, from_checked
-from registry.records.validate import Checked, check_file, format_problems
-from registry.rendering import plain, render_markdown
+from registry.records.validate import Checked, References, check_file, format_problems
+from registry.rendering import plain, render_record_body
 
 PARALLEL_MIN = 400
 CHUNK = 50
@@ -36,13 +37,19 @@ class Prepared:
     exports: list[bytes]
 
 
-def _prepare(path: Path, site_url: str, heads: dict[str, str]) -> tuple[Checked, str, str,
-                                                                         list[bytes]]:
-    checked = check_file(path)
+def _prepare(path: Path, site_url: str, heads: dict[str, str], references: References,
+             admins: dict[str, dict]) -> tuple[Checked, str, str, list[bytes]]:
+    checked = check_file(path, references=references)
     if not checked.ok:
         return checked, "", "", []
-    body_html = render_markdown(checked.body)
-    return checked, body_html, plain(body_html), encoded(from_checked(checked), site_url, heads)
+    meta = checked.meta or {}
+    body_html = render_record_body(checked.body, citations.numbering(meta),
+                                   {s["cle"]: s.get("titre", "") for s in meta.get("sources", [])
+                                    if isinstance(s, dict) and s.get("cle")})
+    record = from_checked(checked)
+    record.admin = admins.get(record.administration_id, {"id": record.administration_id,
+                                                         "nom": record.administration_id})
+    return checked, body_html, plain(body_html), encoded(record, site_url, heads)
 
 
 def workers() -> int:
@@ -51,11 +58,15 @@ def workers() -> int:
 
 
 def prepare(paths: list[Path], site_url: str, progress: Progress | None = None,
+            references: References | None = None, admins: dict[str, dict] | None = None,
             ) -> list[Prepared]:
-    """Check and render the files; raises InvalidRecords with the validator's messages."""
+    """Check and render the files; raises InvalidRecords with the validator's messages.
+
+    `admins`: summaries of the administration records by id, joined to each record."""
     results = []
     count = workers() if len(paths) >= PARALLEL_MIN else 1
-    work = partial(_prepare, site_url=site_url, heads=heads(site_url))
+    work = partial(_prepare, site_url=site_url, heads=heads(site_url),
+                   references=references or References(), admins=admins or {})
     if count > 1:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(count, mp_context=context) as pool:  # see build_lock
@@ -69,8 +80,14 @@ def prepare(paths: list[Path], site_url: str, progress: Progress | None = None,
     bad = [checked for checked, *_ in results if not checked.ok]
     if bad:
         raise InvalidRecords([m for m in format_problems(bad) if ": attention : " not in m])
-    return [Prepared(from_checked(checked), body_html, text, pieces)
-            for checked, body_html, text, pieces in results]
+    out = []
+    for checked, body_html, text, pieces in results:
+        record = from_checked(checked)
+        record.admin = (admins or {}).get(record.administration_id,
+                                          {"id": record.administration_id,
+                                           "nom": record.administration_id})
+        out.append(Prepared(record, body_html, text, pieces))
+    return out
 
 
 def _report(progress: Progress | None, done: int, total: int) -> None:

@@ -16,10 +16,9 @@ from registry.cada.letters import (
     LetterError,
     LetterRequest,
     Requester,
-    render_html_document,
     render_letter,
-    render_pdf,
 )
+from registry.cada.outputs import render_html_document, render_pdf
 from registry.config import load_settings
 from registry.records.model import InvalidRecords, Record, load_records
 from registry.records.validate import ID_RE

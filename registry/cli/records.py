@@ -1,4 +1,4 @@
-"""Record commands: validate, schema, new."""
+"""Record commands: validate, migrate, schema, new."""
 
 from __future__ import annotations
 
@@ -8,21 +8,53 @@ from pathlib import Path
 
 import click
 
-from registry.config import load_settings
+from registry.config import administrations_folder, load_settings
+from registry.records import catalogue as cat
 from registry.records.skeleton import skeleton
-from registry.records.validate import ID_RE, check_paths, format_problems
+from registry.records.validate import (
+    ID_RE,
+    References,
+    check_paths,
+    check_registry,
+    format_problems,
+    ids_in,
+)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="N'afficher que les erreurs.")
 def validate(paths: tuple[Path, ...], quiet: bool) -> None:
-    """Vérifier les fiches (par défaut tout le dossier des fiches)."""
-    targets = list(paths) or [Path(load_settings()["DATA"])]
-    missing = [p for p in targets if not p.exists()]
+    """Vérifier les fiches (par défaut les dossiers des algorithmes et des administrations).
+
+    Un fichier du dossier des administrations est vérifié comme fiche d'administration ;
+    les renvois d'une fiche à son administration sont vérifiés."""
+    settings = load_settings()
+    data, admins = Path(settings["DATA"]), administrations_folder(settings)
+    missing = [p for p in paths if not p.exists()]
     for p in missing:
         click.echo(f"{p}:1: fichier ou dossier introuvable", err=True)
-    results = check_paths([p for p in targets if p.exists()])
+    if not paths:
+        results = check_registry(data, admins)
+    else:
+        results = []
+        for target in (p for p in paths if p.exists()):
+            folder = target if target.is_dir() else target.parent
+            beside = folder.parent / "administrations"
+            own = beside if beside.is_dir() and not _inside(folder, data) else admins
+            kind = cat.ADMINISTRATION if _inside(target, admins) or _inside(target, own) \
+                else cat.ALGORITHME
+            refs = References(ids_in(own if kind == cat.ALGORITHME else folder) or frozenset(),
+                              ids_in(folder if kind == cat.ALGORITHME else data))
+            results += check_paths([target], kind, refs)
     lines = format_problems(results)
     if quiet:
         lines = [line for line in lines if ": attention : " not in line]
@@ -31,6 +63,37 @@ def validate(paths: tuple[Path, ...], quiet: bool) -> None:
     bad = [r for r in results if not r.ok]
     click.echo(f"{len(results)} fiche(s) vérifiée(s), {len(bad)} invalide(s).", err=True)
     sys.exit(1 if bad or missing or not results else 0)
+
+
+@click.command()
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False),
+              help="Dossier des fiches (par défaut celui de la configuration).")
+@click.option("--administrations", type=click.Path(path_type=Path, file_okay=False),
+              help="Dossier des administrations (créé au besoin).")
+@click.option("--dry-run", is_flag=True, help="Dire ce qui serait fait, sans rien écrire.")
+def migrate(data: Path | None, administrations: Path | None, dry_run: bool) -> None:
+    """Convertir les fiches du schéma 1 au schéma 2 (voir docs/schema-changelog.md)."""
+    from registry.records.migrate import migrate as run
+
+    settings = load_settings({"DATA": str(data)} if data else None)
+    folder = Path(settings["DATA"])
+    if not folder.is_dir():
+        click.echo(f"{folder}:1: dossier des fiches introuvable", err=True)
+        sys.exit(1)
+    admins = administrations or administrations_folder(settings)
+    report = run(folder, admins, dry_run=dry_run)
+    for line in report.problems:
+        click.echo(line)
+    verb = "seraient converties" if dry_run else "converties"
+    click.echo(f"{len(report.migrated)} fiche(s) {verb}, {len(report.unchanged)} déjà au schéma "
+               f"{cat.SCHEMA_VERSION}, {len(report.created_administrations)} fiche(s) "
+               "d'administration créée(s).", err=True)
+    for path in report.created_administrations:
+        click.echo(f"{path}: à compléter (adresse, PRADA, sources)", err=True)
+    if report.migrated and not dry_run:
+        click.echo("Vérifiez ensuite avec « registry validate » : les renvois aux sources "
+                   "([^cle]) s'écrivent à la main.", err=True)
+    sys.exit(1 if any(": illisible" in p or "inconnue" in p for p in report.problems) else 0)
 
 
 @click.command()
@@ -61,4 +124,4 @@ def new(ident: str, data: Path | None) -> None:
                f"« registry validate {target} ».")
 
 
-commands = [validate, schema, new]
+commands = [validate, migrate, schema, new]

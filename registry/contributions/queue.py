@@ -22,7 +22,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select, update
 
-from registry.records.validate import Checked, check_text
+from registry.records.validate import Checked, References, check_text
 from registry.records.writer import record_text, write_record_file
 
 KINDS = {"nouvelle": "Proposition d'un nouvel algorithme",
@@ -77,9 +77,9 @@ class Submission(SQLModel, table=True):
         """The record file this submission would produce (canonical key order)."""
         return record_text(self.meta or {}, self.body)
 
-    def check(self) -> Checked:
+    def check(self, references: References | None = None) -> Checked:
         """The same checks as `registry validate` on the file it would produce."""
-        return check_text(Path(f"{self.record_id}.md"), self.text())
+        return check_text(Path(f"{self.record_id}.md"), self.text(), references=references)
 
 
 def _now() -> str:

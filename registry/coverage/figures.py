@@ -25,11 +25,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from registry.cada.deadlines import OPEN, is_pending
 from registry.records import catalogue as cat
 from registry.records.model import Record
-from registry.text import fold, slugify
+from registry.text import fold
 
 # Breakdowns: name -> (dotted key of the record, heading).
 BREAKDOWNS: dict[str, tuple[str, str]] = {
-    "administration": ("administration.nom", cat.label("administration")),
+    "administration": ("administration", cat.label("administration")),
     "domaine": ("domaine", cat.label("domaine")),
     "statut": ("statut", cat.label("statut")),
     "type_technique": ("type_technique", cat.label("type_technique")),
@@ -165,7 +165,7 @@ def record_score(record: Record) -> RecordScore:
     applicable = [c for c in cat.CRITERIA if applies(record, c)]
     etats = [record.etat(c.key) for c in applicable]
     return RecordScore(record.id, str(record.get("nom", record.id)),
-                       str(record.get("administration.nom", "")),
+                       record.administration_name,
                        Figure(etats.count("publie"), len(applicable)),
                        etats.count("partiel"), etats.count("obtenu"), pending_requests(record),
                        open_requests(record))
@@ -209,17 +209,14 @@ def _pooled_score(records: list[Record]) -> Figure:
 
 def breakdown(records: list[Record], name: str) -> list[Group]:
     """Groups of records by one of ``BREAKDOWNS``: enumerations in catalogue order;
-    administrations alphabetically, grouped by the slug of their name (as the build does,
-    so a group's slug is the one of its administration page)."""
+    administrations alphabetically by name, grouped by their id (the id of their page)."""
     key, _ = BREAKDOWNS[name]
     buckets: dict[str, list[Record]] = {}
     labels: dict[str, str] = {}
-    # by id: names that share a slug get the same label whatever the order of the records
     for r in sorted(records, key=lambda r: r.id):
         value = str(r.get(key) or "inconnu")
-        group = slugify(value) if name == "administration" else value
-        buckets.setdefault(group, []).append(r)
-        labels.setdefault(group, value if name == "administration"
+        buckets.setdefault(value, []).append(r)
+        labels.setdefault(value, r.administration_name if name == "administration"
                           else cat.choice_label(key, value))
     if name == "administration":
         groups = sorted(buckets, key=lambda g: (fold(labels[g]), g))

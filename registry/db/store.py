@@ -8,20 +8,22 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from registry.db.models import Algorithme, BuildInfo
+from registry.db.models import Administration, Algorithme, BuildInfo
 from registry.records.model import Record
 
 
 @dataclass
 class AdministrationSummary:
-    slug: str
+    id: str
     nom: str
     type: str
     nombre: int
 
 
 def to_record(row: Algorithme) -> Record:
-    return Record(row.id, row.meta, row.corps_md)
+    return Record(row.id, row.meta, row.corps_md,
+                  admin={"id": row.administration_id, "nom": row.administration,
+                         "type": row.administration_type})
 
 
 class Store:
@@ -51,15 +53,22 @@ class Store:
         return list(self.session.exec(query))
 
     def administrations(self) -> list[AdministrationSummary]:
-        query = (select(Algorithme.administration_slug, Algorithme.administration,
-                        Algorithme.administration_type, func.count())
-                 .group_by(Algorithme.administration_slug, Algorithme.administration,
-                           Algorithme.administration_type)
-                 .order_by(Algorithme.administration))
-        return [AdministrationSummary(*row) for row in self.session.exec(query)]
+        """Every administration record, with its number of algorithms (0 included)."""
+        counts = dict(self.session.exec(select(Algorithme.administration_id, func.count())
+                                        .group_by(Algorithme.administration_id)).all())
+        rows = self.session.exec(select(Administration.id, Administration.nom,
+                                        Administration.type).order_by(Administration.nom))
+        return [AdministrationSummary(ident, nom, kind, counts.get(ident, 0))
+                for ident, nom, kind in rows]
+
+    def administration(self, ident: str) -> Administration | None:
+        return self.session.get(Administration, ident)
+
+    def administration_rows(self) -> list[Administration]:
+        return list(self.session.exec(select(Administration).order_by(Administration.nom)))
 
     def by_administration(self, slug: str) -> list[Algorithme]:
-        query = select(Algorithme).where(Algorithme.administration_slug == slug)
+        query = select(Algorithme).where(Algorithme.administration_id == slug)
         return list(self.session.exec(query.order_by(Algorithme.nom)))
 
     def by_domaine(self, domaine: str) -> list[Algorithme]:

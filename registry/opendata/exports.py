@@ -1,8 +1,8 @@
 """Open-data exports, derived from the catalogue: JSON, CSV, ODAP-compatible CSV, Dutch crosswalk.
 
-Every row carries the record id, its URL, the administration's SIREN when known,
-the schema version and the data licence. Column orders are stable: they are
-generated from the catalogue, and documented in docs/exports.md.
+Every row carries the record id, its URL, the administration's id, name and SIREN (joined
+from its administration record), the schema version and the data licence. Column orders
+are stable: they are generated from the catalogue, and documented in docs/exports.md.
 """
 
 from __future__ import annotations
@@ -30,7 +30,14 @@ def record_url(site_url: str, ident: str) -> str:
 
 
 def _siren(record: Record) -> str:
-    return str((record.meta.get("administration") or {}).get("siren", ""))
+    return str(record.admin.get("siren") or "")
+
+
+def admin_columns(record: Record) -> dict[str, str]:
+    """The administration's stable id, name and SIREN, on every row of every export."""
+    return {"administration": record.administration_id,
+            "administration_nom": record.administration_name,
+            "administration_siren": _siren(record)}
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -40,7 +47,7 @@ def as_json_item(record: Record, site_url: str) -> dict:
     return {"id": record.id, "url": record_url(site_url, record.id),
             "schema": cat.SCHEMA_VERSION, "licence": LICENCE, "siren": _siren(record),
             **{k: v for k, v in record.meta.items() if k != "schema"},
-            "corps_markdown": record.body}
+            "administration_detail": dict(record.admin), "corps_markdown": record.body}
 
 
 def export_json(records: Iterable[Record], site_url: str) -> str:
@@ -50,29 +57,37 @@ def export_json(records: Iterable[Record], site_url: str) -> str:
 
 # --- CSV (one row per record, every field) ------------------------------------------------
 
-def csv_columns() -> list[str]:
+def _flat(f: cat.Field, prefix: str) -> list[tuple[str, cat.Field]]:
+    """(column, field) pairs of one field: objects and state maps are spread out."""
+    if f.type == cat.OBJECT:
+        return [pair for c in f.children for pair in _flat(c, f"{prefix}{f.key}.")]
+    if f.type == cat.ETAT_MAP:
+        return [(f"{prefix}{f.key}.{k}.{sub.key}", sub) for k in f.keys for sub in f.children]
+    return [(f"{prefix}{f.key}", f)]
+
+
+def csv_fields() -> list[tuple[str, cat.Field | None]]:
     """Stable column order: identification, then the catalogue's fields in order."""
-    cols = ["id", "url", "schema", "licence"]
+    cols: list[tuple[str, cat.Field | None]] = [
+        (c, None) for c in ("id", "url", "schema", "licence", "administration",
+                            "administration_nom", "administration_siren")]
     for f in cat.FIELDS:
-        if f.key == "schema":
-            continue
-        if f.type == cat.OBJECT:
-            cols += [f"{f.key}.{c.key}" for c in f.children]
-        elif f.type == cat.TRANSPARENCE:
-            for c in cat.CRITERIA:
-                cols += [f"transparence.{c.key}.{sub.key}" for sub in f.children]
-        else:
-            cols.append(f.key)
-    return cols + ["corps_markdown"]
+        if f.key not in ("schema", "administration"):
+            cols += _flat(f, "")
+    return cols + [("corps_markdown", None)]
+
+
+def csv_columns() -> list[str]:
+    return [column for column, _ in csv_fields()]
 
 
 def _cell(value: object, f: cat.Field | None) -> str:
     if value is None:
         return ""
-    if f is not None and f.type == cat.OBJECT_LIST:
+    if f is not None and f.type in (cat.OBJECT_LIST, cat.CITATIONS):
         return json.dumps(value, ensure_ascii=False)
-    if f is not None and f.type == cat.TEXT_LIST:
-        return LIST_SEPARATOR.join(value)
+    if f is not None and f.type in (cat.TEXT_LIST, cat.CITE) and isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -81,14 +96,13 @@ def _cell(value: object, f: cat.Field | None) -> str:
 def csv_row(record: Record, site_url: str) -> dict[str, str]:
     row = {"id": record.id, "url": record_url(site_url, record.id),
            "schema": str(cat.SCHEMA_VERSION), "licence": LICENCE,
-           "corps_markdown": record.body}
-    for column in csv_columns():
+           "corps_markdown": record.body, **admin_columns(record)}
+    for column, field in csv_fields():
         if column in row:
             continue
         value = record.get(column)
         if column.startswith("transparence.") and column.endswith(".etat") and value is None:
             value = "inconnu"
-        field = cat.FIELDS_BY_KEY.get(column)
         row[column] = _cell(value, field)
     return row
 
@@ -111,7 +125,8 @@ def export_csv(records: Iterable[Record], site_url: str, bom: bool = False) -> s
 # --- ODAP-compatible CSV ------------------------------------------------------------------
 
 ODAP_COLUMNS = ["id", "url", "siren", "schema", "licence", "nom", "administration",
-                "type_administration", "domaine", "statut", "type_technique", "ia",
+                "administration_id", "type_administration", "domaine", "statut",
+                "type_technique", "ia",
                 "decision_individuelle", "soumis_obligation_crpa", "regles_publiees",
                 "evaluation_interne_publiee", "evaluation_externe_publiee", "budget_publie",
                 "budget_montant_eur", "code_source_publie", "prestataires"]
@@ -128,13 +143,15 @@ def odap_state(record: Record, criterion: str) -> str:
 
 def odap_row(record: Record, site_url: str) -> dict[str, str]:
     meta = record.meta
-    admin = meta.get("administration") or {}
+    admin = record.admin
     amounts = [b.get("montant_eur") for b in meta.get("budget") or []
                if isinstance(b.get("montant_eur"), int | float)]
     return {
         "id": record.id, "url": record_url(site_url, record.id), "siren": _siren(record),
         "schema": str(cat.SCHEMA_VERSION), "licence": LICENCE, "nom": meta["nom"],
-        "administration": admin.get("nom", ""), "type_administration": admin.get("type", ""),
+        "administration": record.administration_name,
+        "administration_id": record.administration_id,
+        "type_administration": admin.get("type", ""),
         "domaine": meta["domaine"], "statut": meta["statut"],
         "type_technique": meta["type_technique"], "ia": _AI[meta["type_technique"]],
         "decision_individuelle": meta["decision_individuelle"],
@@ -171,12 +188,12 @@ def nl_row(record: Record, site_url: str) -> dict[str, str]:
     code = (meta.get("transparence") or {}).get("code_source") or {}
     return {
         "name": meta["nom"][:100], "description_short": meta["resume"],
-        "organization": (meta.get("administration") or {}).get("nom", ""),
+        "organization": record.administration_name,
         "category": cat.DOMAINES.get(meta["domaine"], ""),
         "status": _NL_STATUS.get(meta["statut"], ""),
         "begin_date": str(meta.get("date_debut", ""))[:7],
         "end_date": str(meta.get("date_fin", ""))[:7],
-        "contact_email": meta.get("contact_prada", ""),
+        "contact_email": str(record.admin.get("prada_courriel") or ""),
         "website": meta.get("page_officielle", ""),
         "publication_category": "", "url": record_url(site_url, record.id),
         "goal": meta.get("public_concerne", ""),

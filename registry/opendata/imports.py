@@ -2,7 +2,11 @@
 
 Every imported record goes through the same validator as `registry validate`;
 rows that cannot be mapped are reported with their line number, and no existing
-file is overwritten without `force`.
+file is overwritten without `force`. A row is first read as a schema-1 record (the
+spreadsheet's flat columns), then converted by the same code as `registry migrate`: its
+administration becomes the id of an administration file (created, with the register as its
+source, when no file answers to its name), its source gets a key, and the body says where the
+record comes from, citing it.
 """
 
 from __future__ import annotations
@@ -13,14 +17,17 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from registry.opendata.exports import LIST_SEPARATOR, csv_columns
 from registry.records import catalogue as cat
-from registry.records.validate import ID_RE, check_text, valid_url
-from registry.records.writer import record_text, write_record_file
+from registry.records.migrate import AdministrationIndex, Report, migrate_meta
+from registry.records.model import default_administrations
+from registry.records.validate import ID_RE, References, check_text, ids_in, valid_url
+from registry.records.writer import record_text, write_record_file, write_text_file
 from registry.text import fold, slugify
 
 DEFAULTS = {"domaine": "autre", "statut": "inconnu", "type_technique": "inconnu",
@@ -90,7 +97,9 @@ ETALAB = Mapping(
           "décision ?", "Portée de la décision", "Source des données traitées",
           "Mode de collecte des données traitées", "Opérations effectuées par l'algorithme"],
 )
-REGISTRE = Mapping(columns={_h(c): c for c in csv_columns() if c not in ("url", "licence")})
+REGISTRE = Mapping(columns={_h(c): c for c in csv_columns()
+                            if c not in ("url", "licence", "administration_nom",
+                                         "administration_siren")})
 MAPPINGS = {"odap": ODAP, "etalab": ETALAB, "registre": REGISTRE}
 
 
@@ -120,10 +129,16 @@ def read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    header = text.split("\n", 1)[0]
+    # the delimiter is the header's most frequent candidate (sniffing a sample of the
+    # rows mistakes quoted multi-line cells for the structure)
+    counts = {d: header.count(d) for d in ",;\t"}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+
+    class dialect(csv.excel):  # noqa: N801
+        pass
+
+    dialect.delimiter = delimiter
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     for row in reader:
         yield reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()
@@ -137,12 +152,26 @@ def _set(meta: dict, path: str, value: object) -> None:
     meta[parts[-1]] = value
 
 
+def field_for(path: str) -> cat.Field | None:
+    """The catalogue field of a dotted column name (keys of state maps are skipped)."""
+    fields, found, parts = cat.FIELDS, None, path.split(".")
+    i = 0
+    while i < len(parts):
+        found = next((f for f in fields if f.key == parts[i]), None)
+        if found is None:
+            return None
+        if found.type == cat.ETAT_MAP and i + 1 < len(parts):
+            i += 1  # the criterion or obligation key
+        fields, i = found.children, i + 1
+    return found
+
+
 def _convert(path: str, text: str, mapping: Mapping, source_url: str) -> object:
     """A cell's text as the value the field expects."""
-    f = cat.field_at(path)
+    f = field_for(path)
     if path in mapping.values:
         text = mapping.values[path].get(_h(text), text)
-    if path.startswith("transparence.") and path.count(".") == 1:
+    if path.startswith("transparence.") and path.count(".") == 1 and mapping is not REGISTRE:
         etat = TRI_STATE.get(_h(text).replace(" ", "_"), "inconnu")
         item: dict = {"etat": etat}
         if etat in cat.ETATS_WITH_URL:
@@ -151,6 +180,11 @@ def _convert(path: str, text: str, mapping: Mapping, source_url: str) -> object:
         return item
     if f is None:
         return text
+    if f.type == cat.CITATIONS:
+        return json.loads(text)
+    if f.type == cat.CITE:
+        keys = [k.strip() for k in text.split(LIST_SEPARATOR.strip()) if k.strip()]
+        return keys[0] if len(keys) == 1 else keys
     if f.type == cat.OBJECT_LIST:
         if text.startswith("["):
             return json.loads(text)
@@ -172,8 +206,10 @@ def _convert(path: str, text: str, mapping: Mapping, source_url: str) -> object:
 
 def row_to_record(row: dict[str, str], mapping: Mapping, source_url: str, source_title: str
                   ) -> tuple[str, dict, str]:
-    """(id, front matter, body) of one spreadsheet row; raises ValueError when unmappable."""
-    meta: dict = {"schema": cat.SCHEMA_VERSION}
+    """(id, front matter, body) of one spreadsheet row; raises ValueError when unmappable.
+    A row without a `schema` column is read as schema 1 (``Importer.convert`` turns it into
+    schema 2); the registry's own CSV carries its schema."""
+    meta: dict = {}
     body_parts: list[str] = []
     wanted = {_h(b) for b in mapping.body}
     for header, text in row.items():
@@ -204,14 +240,19 @@ def row_to_record(row: dict[str, str], mapping: Mapping, source_url: str, source
         meta["resume"] = meta["resume"][:397].rsplit(" ", 1)[0] + "…"
     meta.setdefault("resume", meta["nom"])
     for path, value in {**DEFAULTS, **mapping.defaults}.items():
-        if _get(meta, path) is None:
+        if _get(meta, path) is None and not (path.startswith("administration.")
+                                             and isinstance(meta.get("administration"), str)):
             _set(meta, path, value)
-    if "administration" not in meta or not meta["administration"].get("nom"):
+    meta.setdefault("schema", 1)
+    admin = meta.get("administration")
+    name = admin.get("nom") if isinstance(admin, dict) else admin
+    if not name:
         raise ValueError("pas d'administration dans cette ligne")
-    meta.setdefault("sources", [{"url": source_url, "titre": source_title, "type": "autre"}])
+    meta.setdefault("sources", [{"url": source_url, "titre": source_title, "type": "autre",
+                                 "consulte_le": date.today().isoformat()}])
     ident = str(meta.pop("id", "") or "")
     if not ID_RE.match(ident):
-        ident = slugify(f"{meta['administration']['nom'][:30]} {meta['nom']}", 70)
+        ident = slugify(f"{str(name)[:30]} {meta['nom']}", 70)
     body = row.get("corps_markdown") or "\n\n".join(body_parts)
     return ident, meta, body
 
@@ -225,58 +266,120 @@ def _get(meta: dict, path: str) -> object:
     return value
 
 
+class Importer:
+    """Converts and stores imported records in a records folder and its administrations
+    folder; an administration file is written only with the first valid record citing it."""
+
+    def __init__(self, data: Path, administrations: Path | None, force: bool) -> None:
+        self.data, self.force = data, force
+        self.admins_folder = administrations or default_administrations(data)
+        self.admins = AdministrationIndex(self.admins_folder, dry_run=True)
+        self.pending: dict[str, tuple[Path, str]] = {}  # id -> (file, text) not yet written
+        self.report = ImportReport()
+        self.seen: set[str] = set()
+
+    def convert(self, meta: dict, body: str) -> tuple[dict, str]:
+        if meta.get("schema") != 1:
+            return meta, body
+        migration = Report()
+        meta, body = migrate_meta(meta, body, self.admins, migration)
+        for path in migration.created_administrations:
+            ident = path.stem
+            self.pending.setdefault(ident, (path, _admin_text(meta, ident)))
+        sources = meta.get("sources") or []
+        if sources and sources[0].get("cle"):
+            body = (f"Fiche importée : {sources[0].get('titre', '')}[^{sources[0]['cle']}].\n\n"
+                    + body).strip() + "\n"
+        return meta, body
+
+    def store(self, where: str, ident: str, meta: dict, body: str) -> None:
+        base, n = ident, 2
+        while ident in self.seen:
+            ident, n = f"{base}-{n}", n + 1
+        self.seen.add(ident)
+        target = self.data / f"{ident}.md"
+        known = (ids_in(self.admins_folder) or frozenset()) | frozenset(self.pending)
+        checked = check_text(target, record_text(meta, body), references=References(known))
+        errors = [p.message for p in checked.problems if not p.warning]
+        if errors:
+            self.report.problems += [f"{where} ({ident}) : {message}" for message in errors]
+            return
+        if target.exists() and not self.force:
+            self.report.problems.append(f"{where} : {target} existe déjà (--force pour le "
+                                        "remplacer)")
+            return
+        admin = meta.get("administration")
+        if admin in self.pending:
+            path, text = self.pending.pop(admin)
+            write_text_file(path, text)
+            self.report.written.append(path)
+        write_record_file(target, meta, body)
+        self.report.written.append(target)
+
+
+def _admin_text(meta: dict, ident: str) -> str:
+    """The administration file created for an imported record (its name, its source)."""
+    source = dict((meta.get("sources") or [{}])[0])
+    return record_text({"schema": cat.SCHEMA_VERSION, "nom": ident, "type": "autre",
+                        "sources": [source], "citations": {"type": [source.get("cle")]}},
+                       "", cat.ADMINISTRATION)
+
+
 def import_csv(path: Path, mapping: Mapping, data: Path, source_url: str,
-               force: bool = False) -> ImportReport:
-    report = ImportReport()
-    seen: set[str] = set()
+               force: bool = False, administrations: Path | None = None) -> ImportReport:
+    importer = Importer(data, administrations, force)
     for line, row in read_table(path):
         try:
             ident, meta, body = row_to_record(row, mapping, source_url,
                                               f"Registre importé ({path.name})")
+            admin = meta.get("administration")
+            admin = admin if isinstance(admin, dict) else {}
+            names = {"nom": admin.get("nom", ""), "type": admin.get("type", "autre"),
+                     "siren": admin.get("siren")}
+            meta, body = importer.convert(meta, body)
+            _name_pending(importer, meta, names)
         except (ValueError, json.JSONDecodeError) as exc:
-            report.problems.append(f"ligne {line} : {exc}")
+            importer.report.problems.append(f"ligne {line} : {exc}")
             continue
-        _store(report, f"ligne {line}", ident, meta, body, data, force, seen)
-    return report
+        importer.store(f"ligne {line}", ident, meta, body)
+    return importer.report
 
 
-def import_json(path: Path, data: Path, force: bool = False) -> ImportReport:
+def _name_pending(importer: Importer, meta: dict, names: dict) -> None:
+    """Give a pending administration file its real name, type and SIREN."""
+    ident = meta.get("administration")
+    if ident not in importer.pending:
+        return
+    path, _ = importer.pending[ident]
+    source = dict((meta.get("sources") or [{}])[0])
+    admin = {"schema": cat.SCHEMA_VERSION, "nom": names["nom"] or ident,
+             "alias": [names["nom"]] if names["nom"] else [],
+             "type": names["type"] if names["type"] in cat.ADMINISTRATION_TYPES else "autre",
+             "sources": [source], "citations": {"type": [source.get("cle")]}}
+    if names.get("siren"):
+        admin["siren"] = str(names["siren"])
+    importer.pending[ident] = (path, record_text(admin, "", cat.ADMINISTRATION))
+
+
+def import_json(path: Path, data: Path, force: bool = False,
+                administrations: Path | None = None) -> ImportReport:
     """Re-import the registry's own JSON export (an array of full records)."""
-    report = ImportReport()
+    importer = Importer(data, administrations, force)
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        report.problems.append(f"{path} : JSON illisible ({exc})")
-        return report
+    except (OSError, ValueError, RecursionError) as exc:
+        importer.report.problems.append(f"{path} : JSON illisible ({exc})")
+        return importer.report
     if not isinstance(items, list):
-        report.problems.append(f"{path} : un tableau JSON de fiches est attendu")
-        return report
-    seen: set[str] = set()
+        importer.report.problems.append(f"{path} : un tableau JSON de fiches est attendu")
+        return importer.report
     for i, item in enumerate(items, 1):
         if not isinstance(item, dict) or not ID_RE.match(str(item.get("id", ""))):
-            report.problems.append(f"élément {i} : fiche sans identifiant valide")
+            importer.report.problems.append(f"élément {i} : fiche sans identifiant valide")
             continue
         meta = {k: v for k, v in item.items()
-                if k not in ("id", "url", "licence", "siren", "corps_markdown")}
-        _store(report, f"élément {i}", item["id"], meta, item.get("corps_markdown", ""), data,
-               force, seen)
-    return report
-
-
-def _store(report: ImportReport, where: str, ident: str, meta: dict, body: str, data: Path,
-           force: bool, seen: set[str]) -> None:
-    base, n = ident, 2
-    while ident in seen:
-        ident, n = f"{base}-{n}", n + 1
-    seen.add(ident)
-    target = data / f"{ident}.md"
-    checked = check_text(target, record_text(meta, body))
-    errors = [p.message for p in checked.problems if not p.warning]
-    if errors:
-        report.problems += [f"{where} ({ident}) : {message}" for message in errors]
-        return
-    if target.exists() and not force:
-        report.problems.append(f"{where} : {target} existe déjà (--force pour le remplacer)")
-        return
-    write_record_file(target, meta, body)
-    report.written.append(target)
+                if k not in ("id", "url", "licence", "siren", "corps_markdown",
+                             "administration_detail")}
+        meta, body = importer.convert(meta, item.get("corps_markdown", ""))
+        importer.store(f"élément {i}", item["id"], meta, body)
+    return importer.report

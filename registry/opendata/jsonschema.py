@@ -1,4 +1,9 @@
-"""The JSON Schema (Draft 2020-12) of a record's front matter, built from the catalogue."""
+"""The JSON Schema (Draft 2020-12) of a record's front matter, built from the catalogue.
+
+One schema with two sections: the algorithm record (the root) and the administration
+record (``$defs.administration``). Rules a JSON Schema cannot express (citations to known
+keys, references to other files, body markers, quote length in words) are the validator's.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,20 @@ SCHEMA_ID = "https://registre-algorithmes-publics.fr/api/v1/schema"
 _DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _URL = r"^https?://[^\s/]+\.[^\s]*$"
 _EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[a-zA-Z]{2,}$"
+_KEY = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_NO_CONTROL = "^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+_DELAI = r"^(aucun|[1-9][0-9]{0,3} (jour|jours|mois|an|ans))$"
+_CITE = {"anyOf": [{"type": "string", "pattern": _KEY},
+                   {"type": "array", "minItems": 1, "items": {"type": "string",
+                                                               "pattern": _KEY}}]}
 
 
 def _field_schema(f: cat.Field) -> dict:
     base: dict = {"title": f.label, "description": f.help}
     kind = f.type
     if kind == cat.TEXT:
-        base.update(type="string", minLength=1, pattern=r"\S")
+        base.update(type="string", minLength=1, allOf=[{"pattern": r"\S"},
+                                                       {"pattern": _NO_CONTROL}])
         if f.max_length:
             base["maxLength"] = f.max_length
     elif kind == cat.ENUM:
@@ -25,6 +37,19 @@ def _field_schema(f: cat.Field) -> dict:
         base.update(type="string", pattern=_URL, format="uri")
     elif kind == cat.SIREN:
         base.update(type="string", pattern=r"^\d{9}$")
+    elif kind == cat.EMAIL:
+        base.update(type="string", pattern=_EMAIL)
+    elif kind in (cat.KEY, cat.REF):
+        base.update(type="string", pattern=_KEY)
+        if f.max_length:
+            base["maxLength"] = f.max_length
+    elif kind == cat.CITE:
+        base.update(_CITE)
+    elif kind == cat.DELAI:
+        base.update(type="string", pattern=_DELAI)
+    elif kind == cat.CITATIONS:
+        base.update(type="object", additionalProperties=_CITE,
+                    propertyNames={"enum": list(cat.CITABLE + cat.ADMINISTRATION_CITABLE)})
     elif kind == cat.EMAIL_OR_URL:
         base.update(type="string", anyOf=[{"pattern": _EMAIL}, {"pattern": _URL}])
     elif kind == cat.BOOL:
@@ -42,13 +67,18 @@ def _field_schema(f: cat.Field) -> dict:
         base.update(type="array", items=_object(f.children))
         if f.min_items:
             base["minItems"] = f.min_items
-    elif kind == cat.TRANSPARENCE:
+    elif kind == cat.ETAT_MAP:
         item = _object(f.children)
         item["if"] = {"properties": {"etat": {"enum": list(cat.ETATS_WITH_URL)}}}
         item["then"] = {"required": ["url"]}
+        titles = {c.key: (c.label, c.published_means) for c in cat.CRITERIA}
         base.update(type="object", additionalProperties=False,
-                    properties={c.key: {"title": c.label, "description": c.published_means,
-                                        **item} for c in cat.CRITERIA})
+                    properties={k: {"title": titles.get(k, (cat.AI_OBLIGATIONS.get(k, k),))[0],
+                                    **item} for k in f.keys})
+    if kind == cat.NUMBER:
+        base["maximum"] = 1e15  # finite amounts only (no NaN, no Infinity)
+    if f.max_words:
+        base["description"] += f" ({f.max_words} mots au plus.)"
     return base
 
 
@@ -61,16 +91,29 @@ def _object(fields: tuple[cat.Field, ...]) -> dict:
     }
 
 
-def json_schema() -> dict:
-    """The published contract of schema version 1."""
-    schema = _object(cat.FIELDS)
+def _with_id(schema: dict) -> dict:
     schema["properties"]["id"] = {"title": "Identifiant",
                                   "description": "Facultatif ; égal au nom du fichier.",
-                                  "type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"}
+                                  "type": "string", "pattern": _KEY}
+    return schema
+
+
+def administration_schema() -> dict:
+    """The section of an administration record (``data/administrations/<id>.md``)."""
+    return {"title": "Fiche d'une administration",
+            "description": "En-tête YAML d'une fiche d'administration.",
+            **_with_id(_object(cat.ADMINISTRATION_FIELDS))}
+
+
+def json_schema() -> dict:
+    """The published contract of the current schema version."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{SCHEMA_ID}/{cat.SCHEMA_VERSION}",
         "title": "Fiche du registre citoyen des algorithmes publics",
-        "description": f"En-tête YAML d'une fiche, version {cat.SCHEMA_VERSION} du schéma.",
-        **schema,
+        "description": f"En-tête YAML d'une fiche d'algorithme, version {cat.SCHEMA_VERSION} "
+                       "du schéma ; la fiche d'une administration est décrite dans "
+                       "$defs.administration.",
+        **_with_id(_object(cat.FIELDS)),
+        "$defs": {"administration": administration_schema()},
     }

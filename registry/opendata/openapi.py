@@ -29,7 +29,21 @@ def _ref(name: str) -> dict:
 
 def _fiche() -> dict:
     schema = json_schema()
-    return {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+    return {k: v for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
+
+
+def _administration() -> dict:
+    """An administration as the API returns it: its record, body, response rate, algorithms."""
+    fiche = json_schema()["$defs"]["administration"]
+    rate = {"type": ["object", "null"], "description": "Taux de réponse aux avis de la CADA "
+            "(2016-2019), ou null."}
+    algo = _obj({"id": _STR, "nom": _STR, "url": {"type": "string", "format": "uri"}})
+    properties = {**fiche["properties"],
+                  "corps_html": {"type": "string"}, "taux_reponse_cada": rate,
+                  "algorithmes": {"type": "array", "items": algo}}
+    return {"title": "Administration", "type": "object", "additionalProperties": False,
+            "properties": properties,
+            "required": sorted({*fiche["required"], "id", "corps_html", "algorithmes"})}
 
 
 def _algorithme(fiche: dict) -> dict:
@@ -38,11 +52,14 @@ def _algorithme(fiche: dict) -> dict:
                   "corps_html": {"type": "string", "description": "Corps de la fiche en HTML "
                                  "(Markdown rendu et assaini)."},
                   "derniere_modification": {**_NULLABLE_STR, "description": "Date ISO du "
-                                            "dernier commit touchant la fiche."}}
+                                            "dernier commit touchant la fiche."},
+                  "administration_detail": _obj({
+                      "id": _STR, "nom": _STR, "sigle": _STR, "type": _STR, "siren": _STR,
+                      "url": {"type": "string", "format": "uri"}})}
     return {"title": "Algorithme", "type": "object", "additionalProperties": False,
             "properties": properties,
             "required": sorted({*fiche["required"], "id", "corps_html",
-                                "derniere_modification"})}
+                                "derniere_modification", "administration_detail"})}
 
 
 def _search_results() -> dict:
@@ -94,6 +111,7 @@ def components() -> dict:
     return {"schemas": {
         "Fiche": fiche,
         "Algorithme": _algorithme(fiche),
+        "Administration": _administration(),
         "Resultats": _search_results(),
         "Chiffre": _obj({"n": _INT, "N": _INT, "pourcentage": _STR,
                          "valeur": {"type": ["number", "null"]}, "texte": _STR}),
@@ -153,6 +171,14 @@ def _paths() -> dict:
             "parameters": [ident],
             "responses": {"200": _json(_ref("Algorithme"), "La fiche."),
                           "404": _error("Aucune fiche n'a cet identifiant.")}}},
+        "/api/v1/administrations/{id}": {"get": {
+            "operationId": "lireAdministration",
+            "summary": "Une administration : ses coordonnées (PRADA, délégué à la protection des "
+                       "données, médiateur), ses sources, ses algorithmes",
+            "parameters": [{**ident, "description": "Identifiant de l'administration (nom du "
+                            "fichier sans .md)."}],
+            "responses": {"200": _json(_ref("Administration"), "L'administration."),
+                          "404": _error("Aucune administration n'a cet identifiant.")}}},
         "/api/v1/couverture": {"get": {
             "operationId": "lireCouverture", "summary": "Chiffres de transparence",
             "responses": {"200": _json(_ref("Couverture"), "Chiffres par critère, par "

@@ -54,10 +54,10 @@ def assess(record: Record, dead_links: int = 0, today: date | None = None) -> Re
     days = _days_since(revu, today)
     q = RecordQuality(
         id=record.id, nom=meta.get("nom", record.id), domaine=meta.get("domaine", "autre"),
-        administration_type=(meta.get("administration") or {}).get("type", "autre"),
+        administration_type=str(record.admin.get("type") or "autre"),
         sources=len(meta.get("sources") or []), inconnus=inconnus, revu_le=revu,
         jours_depuis_revue=days, liens_morts=dead_links,
-        siren_manquant=not (meta.get("administration") or {}).get("siren"),
+        siren_manquant=not record.admin.get("siren"),
     )
     if q.sources < 2:
         q.raisons.append(f"{q.sources} source(s) seulement")

@@ -81,7 +81,7 @@ def record_links(record: Record) -> list[LinkUse]:
             elif f.type == cat.OBJECT_LIST and isinstance(item, list):
                 for i, sub in enumerate(item):
                     visit(sub, f.children, here + (i,))
-            elif f.type == cat.TRANSPARENCE and isinstance(item, dict):
+            elif f.type == cat.ETAT_MAP and isinstance(item, dict):
                 for key, sub in item.items():
                     visit(sub, f.children, here + (key,))
 

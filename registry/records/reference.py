@@ -19,7 +19,10 @@ _TYPES = {
     cat.EMAIL_OR_URL: "courriel ou URL", cat.BOOL: "booléen (true/false)",
     cat.INT: "entier", cat.NUMBER: "nombre", cat.TEXT_LIST: "liste de textes",
     cat.OBJECT: "objet", cat.OBJECT_LIST: "liste d'objets",
-    cat.TRANSPARENCE: "correspondance critère → {etat, url, date, note}",
+    cat.ETAT_MAP: "correspondance clé → {etat, url, date, note, source}",
+    cat.EMAIL: "courriel", cat.KEY: "clé (minuscules, chiffres, tirets)",
+    cat.CITE: "clé de source ou liste de clés", cat.CITATIONS: "correspondance champ → clés",
+    cat.REF: "identifiant d'une autre fiche", cat.DELAI: "délai (« 2 mois », « 30 jours »)",
 }
 
 
@@ -30,8 +33,10 @@ def _row(path: str, f: cat.Field) -> str:
     if f.min_items:
         kind += f", au moins {f.min_items}"
     allowed = ", ".join(f"`{c}`" for c in f.choices) if f.choices else ""
+    if f.max_words:
+        kind += f", {f.max_words} mots au plus"
     example = "" if f.example is None or f.type in (cat.OBJECT, cat.OBJECT_LIST,
-                                                    cat.TRANSPARENCE) else \
+                                                    cat.ETAT_MAP) else \
         f"`{json.dumps(f.example, ensure_ascii=False)}`"
     required = "oui" if f.required else "non"
     return f"| `{path}` | {f.label} — {f.help} | {kind} | {required} | {allowed} | {example} |"
@@ -42,6 +47,10 @@ def field_reference() -> str:
              "| clé | signification | type | obligatoire | valeurs permises | exemple |",
              "| --- | --- | --- | --- | --- | --- |"]
     lines += [_row(path, f) for path, f in cat.walk()]
+    lines += ["", "### Champs d'une fiche d'administration (`data/administrations/<id>.md`)", "",
+              "| clé | signification | type | obligatoire | valeurs permises | exemple |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    lines += [_row(path, f) for path, f in cat.walk(cat.ADMINISTRATION_FIELDS)]
     lines += ["", "### Critères de transparence (clés de `transparence`)", "",
               "| critère | libellé | référence | ce qui compte comme publié |",
               "| --- | --- | --- | --- |"]

@@ -25,11 +25,14 @@ def _lines(fields: tuple[cat.Field, ...], indent: str) -> list[str]:
     for f in fields:
         out += _comment(f, indent)
         prefix = "" if f.required else "# "
-        if f.type == cat.TRANSPARENCE:
+        if f.type == cat.ETAT_MAP and f.key == "transparence":
             out.append(f"{indent}{f.key}:")
             for c in cat.CRITERIA:
                 out.append(f"{indent}  # {c.label} ({c.article or 'bonne pratique'})")
-                out.append(f"{indent}  {c.key}: {{etat: inconnu}}")
+                out.append(f"{indent}  {c.key}: {{etat: inconnu, note: \"Pas encore "
+                           "cherché.\"}")
+        elif f.type in (cat.ETAT_MAP, cat.CITATIONS):
+            out.append(f"{indent}# {f.key}: {_example(f.example or {})}")
         elif f.type == cat.OBJECT:
             out.append(f"{indent}{prefix}{f.key}:")
             out += [(line if f.required else indent + "# " + line[len(indent):])
@@ -42,7 +45,8 @@ def _lines(fields: tuple[cat.Field, ...], indent: str) -> list[str]:
             out += [(line if f.required else indent + "# " + line[len(indent):])
                     for line in item]
         elif f.required:
-            value = cat.SCHEMA_VERSION if f.key == "schema" else ""
+            value = cat.SCHEMA_VERSION if f.key == "schema" else \
+                ("source-1" if f.type == cat.KEY else "")
             out.append(f"{indent}{f.key}: {value}".rstrip())
         else:
             out.append(f"{indent}# {f.key}: {_example(f.example)}")
@@ -55,6 +59,6 @@ def skeleton(ident: str) -> str:
         f"# Fiche « {ident} ». Remplissez les clés vides, décommentez les clés utiles,",
         "# puis vérifiez avec : registry validate. Format : docs/record-format.md",
     ]
-    body = ("\n# Description\n\nCe que fait l'algorithme, son histoire, les controverses, "
-            "en prose, avec des renvois aux sources.\n")
+    body = ("\n## Description\n\nCe que fait l'algorithme, son histoire, les controverses, "
+            "en prose ; chaque fait renvoie à la clé de sa source, comme ici[^source-1].\n")
     return "---\n" + "\n".join(head + _lines(cat.FIELDS, "")) + "\n---\n" + body

@@ -48,33 +48,38 @@ def _child(value: object, f: cat.Field) -> object:
         return _ordered(value, f.children)
     if f.type == cat.OBJECT_LIST and isinstance(value, list):
         return [_ordered(v, f.children) for v in value]
-    if f.type == cat.TRANSPARENCE and isinstance(value, dict):
-        order = [c.key for c in cat.CRITERIA if c.key in value]
-        order += [k for k in value if k not in cat.CRITERIA_BY_KEY]
+    if f.type == cat.ETAT_MAP and isinstance(value, dict):
+        order = [k for k in f.keys if k in value] + [k for k in value if k not in f.keys]
         return {k: _ordered(value[k], f.children) for k in order}
+    if f.type == cat.CITATIONS and isinstance(value, dict):
+        return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
     return value
 
 
-def canonical_meta(meta: dict) -> dict:
+def canonical_meta(meta: dict, kind: str = cat.ALGORITHME) -> dict:
     """The front matter with keys in catalogue order and empty values dropped."""
     meta = dict(meta)
     meta.pop("id", None)
-    return _ordered(meta, cat.FIELDS)  # type: ignore[return-value]
+    return _ordered(meta, cat.FIELDS_OF_KIND[kind])  # type: ignore[return-value]
 
 
-def record_text(meta: dict, body: str) -> str:
-    front = yaml.dump(canonical_meta(meta), Dumper=_Dumper, allow_unicode=True,
-                      sort_keys=False, width=100, default_flow_style=False)
+def record_text(meta: dict, body: str, kind: str = cat.ALGORITHME) -> str:
+    front = yaml.dump(canonical_meta(meta, kind), Dumper=_Dumper, allow_unicode=True,
+                      sort_keys=False, width=1_000_000, default_flow_style=False)
     body = body.strip("\n")
     return f"---\n{front}---\n{body}\n" if body else f"---\n{front}---\n"
 
 
-def write_record_file(path: Path, meta: dict, body: str) -> None:
+def write_text_file(path: Path, text: str) -> None:
     """Write atomically: a reader never sees a half-written record."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(record_text(meta, body), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_record_file(path: Path, meta: dict, body: str, kind: str = cat.ALGORITHME) -> None:
+    write_text_file(path, record_text(meta, body, kind))

@@ -51,11 +51,10 @@ from registry.text import fold
 
 log = logging.getLogger(__name__)
 POINTER = "index.current"
-FACETS: tuple[str, ...] = ("administration", "domaine", "statut", "type_technique") + tuple(
-    c.key for c in cat.CRITERIA)
+FACETS: tuple[str, ...] = cat.FACETS + tuple(c.key for c in cat.CRITERIA)
 SORTS = ("pertinence", "nom", "recent")
 # Query-time boosts: nom > mots-clés/résumé > administration > corps.
-FIELD_BOOSTS = {"nom": 6.0, "mots_cles": 3.0, "resume": 3.0, "administration": 2.0, "corps": 1.0}
+FIELD_BOOSTS = {**cat.SEARCH_BOOSTS, "corps": 1.0}
 SPELLING_FIELD = "mots"
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
 _WORD = re.compile(WORD_PATTERN)
@@ -210,10 +209,11 @@ class Entry:
 
 def _document(entry: Entry) -> dict:
     meta = entry.record.meta
-    admin = (meta.get("administration") or {}).get("nom", "")
+    admin = entry.record.administration_name
     nom = " ".join(filter(None, [meta.get("nom", ""), meta.get("sigle", "")]))
     keywords = " ; ".join(meta.get("mots_cles") or [])
-    administration = " ".join(filter(None, [admin, meta.get("service", "")]))
+    administration = " ".join(filter(None, [admin, str(entry.record.admin.get("sigle") or ""),
+                                            meta.get("service", "")]))
     doc = {
         "id": entry.record.id, "nom": nom, "resume": meta.get("resume", ""),
         "administration": administration, "mots_cles": keywords, "corps": entry.text,
@@ -223,7 +223,7 @@ def _document(entry: Entry) -> dict:
         "modifie": entry.modified or str(meta.get("revu_le") or ""),
         "payload": {"nom": meta.get("nom", ""), "administration": admin,
                     "domaine": meta.get("domaine", ""), "statut": meta.get("statut", "")},
-        "f_administration": admin, "f_domaine": meta.get("domaine", ""),
+        "f_administration": entry.record.administration_id, "f_domaine": meta.get("domaine", ""),
         "f_statut": meta.get("statut", ""), "f_type_technique": meta.get("type_technique", ""),
     }
     for c in cat.CRITERIA:

@@ -18,6 +18,7 @@ from registry.coverage import figures as coverage
 from registry.db.store import to_record
 from registry.records import catalogue as cat
 from registry.search import FACETS, POINTER, SORTS, Results
+from registry.web import record_view
 from registry.web.errors import NotFound
 from registry.web.resources import get_search, get_store
 
@@ -197,6 +198,15 @@ def fiche(ident: str) -> str:
     echeances = [next_deadline(d, today) if isinstance(d, dict) else None
                  for d in row.meta.get("demandes") or []]
     etats = [record.etat(c.key) for c in cat.CRITERIA]
-    return render_template("algorithmes/fiche.html", row=row, meta=row.meta,
+    admin_row = get_store().administration(row.administration_id)
+    admin = admin_row.meta if admin_row else {}
+    notification, notification_error = record_view.notification_date(
+        request.args.get("notification"))
+    return render_template("algorithmes/fiche.html", row=row, meta=row.meta, admin=admin,
                            score=coverage.record_score(record).score, echeances=echeances,
-                           etat_counts={e: etats.count(e) for e in cat.ETATS if e in etats})
+                           etat_counts={e: etats.count(e) for e in cat.ETATS if e in etats},
+                           cites=record_view.Citations.of(row.meta),
+                           parcours=record_view.recourse(row.meta, admin),
+                           notification=notification, notification_error=notification_error,
+                           deadline=record_view.deadline, ai=record_view.ai_act(row.meta),
+                           today=today)

@@ -55,5 +55,24 @@ def algorithme(ident: str):  # noqa: ANN201
     row = get_store().get(ident)
     if row is None:
         raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+    admin = get_store().administration(row.administration_id)
     return jsonify({"id": row.id, **row.meta, "corps_html": row.corps_html,
-                    "derniere_modification": row.derniere_modification})
+                    "derniere_modification": row.derniere_modification,
+                    "administration_detail": {
+                        "id": row.administration_id, "nom": row.administration,
+                        "sigle": admin.sigle if admin else "", "type": row.administration_type,
+                        "siren": (admin.meta.get("siren", "") if admin else ""),
+                        "url": url_for("api.administration", ident=row.administration_id,
+                                       _external=True)}})
+
+
+@bp.get("/administrations/<ident>")
+def administration(ident: str):  # noqa: ANN201
+    admin = get_store().administration(ident[:200])
+    if admin is None:
+        raise NotFound(f"Aucune administration n'a l'identifiant « {ident[:80]} ».")
+    algorithms = [{"id": row.id, "nom": row.nom,
+                   "url": url_for("api.algorithme", ident=row.id, _external=True)}
+                  for row in get_store().by_administration(admin.id)]
+    return jsonify({"id": admin.id, **admin.meta, "corps_html": admin.corps_html,
+                    "taux_reponse_cada": admin.taux_reponse, "algorithmes": algorithms})

@@ -23,19 +23,27 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from registry.cada.deadlines import EXPLANATIONS, date_fr
+from registry.cada.deadlines import (
+    EXPLANATIONS,
+    DateError,
+    compute_deadlines,
+    date_fr,
+    parse_date,
+)
 from registry.cada.letters import (
     LETTER_TYPES,
     LetterError,
     LetterRequest,
     Requester,
     default_documents,
+    render_letter,
+    requestable_criteria,
+)
+from registry.cada.outputs import (
     madada_url,
     render_html_document,
     render_ics,
-    render_letter,
     render_pdf,
-    requestable_criteria,
 )
 from registry.db.store import to_record
 from registry.records import catalogue as cat
@@ -120,12 +128,25 @@ class DemandeForm(FlaskForm):
                                             "retenue.")
     refus_expres = FrenchDateField("Date du refus écrit (s'il y en a un)",
                                    validators=[Optional()])
+    enregistrement_cada = FrenchDateField(
+        "Date d'enregistrement de votre saisine par la CADA (si elle est faite)",
+        validators=[Optional()],
+        description="Elle figure dans l'accusé de réception de la CADA ; elle permet de "
+                    "calculer la date attendue de l'avis, du refus confirmé et la limite du "
+                    "recours au tribunal administratif.")
     decision_reference = StringField("Référence de la décision vous concernant", validators=[
         Optional(), Length(max=200, message="200 caractères au plus.")],
         description="Pour une demande d'explication individuelle.")
     decision_date = FrenchDateField("Date de cette décision", validators=[Optional()])
+    destinataire = TextAreaField("Service qui a pris la décision : son nom et son adresse "
+                                 "(facultatif)", validators=[
+        Optional(), Length(max=600, message="600 caractères au plus.")],
+        description="Recopiez l'en-tête de la décision reçue (par exemple « CAF de la "
+                    "Gironde, 33085 Bordeaux Cedex »). Sans adresse, la lettre est adressée à "
+                    "la personne responsable de l'accès aux documents de l'administration.")
 
-    DATE_FIELDS = ("date_lettre", "date_demande", "reception", "refus_expres", "decision_date")
+    DATE_FIELDS = ("date_lettre", "date_demande", "reception", "refus_expres",
+                   "enregistrement_cada", "decision_date")
 
 
 def _record(ident: str) -> Record:
@@ -133,6 +154,12 @@ def _record(ident: str) -> Record:
     if row is None:
         raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
     return to_record(row)
+
+
+def _administration(record: Record) -> dict:
+    """The front matter of the record's administration (its contacts), {} when unknown."""
+    admin = get_store().administration(record.administration_id)
+    return admin.meta if admin else {}
 
 
 def _form(record: Record) -> DemandeForm:
@@ -152,9 +179,10 @@ def _letter_request(form: DemandeForm) -> LetterRequest:
                                   form.adresse.data or "", form.email.data or ""),
         documents=list(form.documents.data or []), letter_date=form.date_lettre.data,
         date_demande=form.date_demande.data, reception=form.reception.data,
-        refus_expres=form.refus_expres.data,
+        refus_expres=form.refus_expres.data, enregistrement_cada=form.enregistrement_cada.data,
         decision_reference=form.decision_reference.data or "",
-        decision_date=form.decision_date.data, site_url=str(current_app.config["SITE_URL"]))
+        decision_date=form.decision_date.data, destinataire=form.destinataire.data or "",
+        site_url=str(current_app.config["SITE_URL"]))
 
 
 def _page(template: str, status: int = 200, **context: object) -> Response:
@@ -176,7 +204,8 @@ def _letter_or_form(ident: str):  # noqa: ANN202
     if not form.validate_on_submit():
         return record, form, None
     try:
-        return record, form, render_letter(record, _letter_request(form))
+        return record, form, render_letter(record, _letter_request(form),
+                                           administration=_administration(record))
     except LetterError as err:
         field = getattr(form, err.field, None) if err.field != "kind" else form.kind
         target = field if field is not None else form.nom
@@ -197,12 +226,14 @@ def formulaire(ident: str) -> Response:
                  in letter.deadlines.steps() if when]
     return _page("cada/apercu.html", record=record, meta=record.meta, form=form, letter=letter,
                  deadlines=deadlines, madada=madada_url(record, letter),
-                 mailto=_mailto(record, letter), date_fr=date_fr)
+                 mailto=_mailto(letter), date_fr=date_fr,
+                 administration=_administration(record))
 
 
-def _mailto(record: Record, letter: object) -> str:
-    contact = str(record.meta.get("contact_prada") or "")
-    if "@" not in contact or contact.startswith("http"):
+def _mailto(letter: object) -> str:
+    """A mailto: link to the PRADA, only when the letter goes to it and it has an e-mail."""
+    contact = str(getattr(letter, "recipient_email", "") or "")
+    if not EMAIL_RE.match(contact):
         return ""
     from urllib.parse import quote
 
@@ -241,8 +272,59 @@ def pdf(ident: str) -> Response:
 
 @bp.post("/algorithmes/<ident>/demande/ics")
 def ics(ident: str) -> Response:
-    """The deadlines as an iCalendar file with reminders."""
-    return _download(ident, lambda letter: Response(
-        render_ics(letter.deadlines, letter.algorithm, letter.record_id, url=letter.url),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="echeances-{ident}.ics"'}))
+    """The deadlines as an iCalendar file with reminders: all of them, or one (`echeance`),
+    each file with its own name (letter kind, record, date it counts from)."""
+    only = request.form.get("echeance", "")
+
+    def render(letter) -> Response:  # noqa: ANN001
+        keys = [key for key, _, when in letter.deadlines.steps() if when]
+        if only and only not in keys:
+            raise NotFound(f"Échéance « {only[:40]} » inconnue pour cette lettre.")
+        start = letter.deadlines.reception.isoformat()
+        name = f"{only.replace('_', '-')}-{ident}-{start}.ics" if only else \
+            f"echeances-{letter.kind}-{ident}-{start}.ics"
+        return Response(render_ics(letter.deadlines, letter.algorithm, letter.record_id,
+                                   url=letter.url, only=only or None),
+                        mimetype="text/calendar",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return _download(ident, render)
+
+
+@bp.get("/demandes/delais")
+def delais() -> Response:
+    """Every deadline of an access request from the dates a person knows (no letter, nothing
+    stored: the dates are in the address, and only dates)."""
+    values, error = {}, ""
+    for name in ("reception", "refus_expres", "enregistrement_cada"):
+        raw = (request.args.get(name) or "")[:20]
+        try:
+            values[name] = parse_date(raw, _DELAIS_LABELS[name]) if raw else None
+        except DateError as err:
+            error = str(err)
+    deadlines = None
+    if values.get("reception") and not error:
+        try:
+            deadlines = compute_deadlines(values["reception"], values["refus_expres"],
+                                          values["enregistrement_cada"])
+        except DateError as err:
+            error = str(err)
+    steps = [(key, label, when, EXPLANATIONS[key]) for key, label, when
+             in deadlines.steps()] if deadlines else []
+    if request.args.get("format") == "ics" and deadlines:
+        return private(Response(render_ics(deadlines, "demande d'accès aux documents",
+                                           "demande", url=url_for("cada.delais",
+                                                                  _external=True)),
+                                mimetype="text/calendar", headers={
+            "Content-Disposition": "attachment; filename=\"echeances-demande-"
+                                   f"{deadlines.reception.isoformat()}.ics\""}))
+    status = 422 if error else 200
+    return _page("cada/delais.html", status, values=values, error=error, steps=steps,
+                 labels=_DELAIS_LABELS, date_fr=date_fr)
+
+
+_DELAIS_LABELS = {
+    "reception": "Date de réception de la demande par l'administration",
+    "refus_expres": "Date du refus écrit, s'il y en a un",
+    "enregistrement_cada": "Date d'enregistrement de la saisine par la CADA, si elle est faite",
+}

@@ -7,18 +7,20 @@ stored in the moderated queue before anything else is derived from it.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
 
-from registry.config import PROJECT_ROOT
+from registry.config import PROJECT_ROOT, administrations_folder
 from registry.contributions import queue as subs
 from registry.db.engine import get_engine
 from registry.records import catalogue as cat
-from registry.records.validate import check_file
+from registry.records.validate import References, check_file, ids_in
 from registry.rendering import render_markdown
 from registry.web.contribute_forms import (
     SignalementForm,
@@ -31,6 +33,7 @@ from registry.web.contribute_forms import (
 )
 from registry.web.errors import NotFound, TooManyRequests
 from registry.web.ratelimit import client_key, limiter
+from registry.web.resources import get_store
 from registry.web.responses import private
 
 bp = Blueprint("contribute", __name__)
@@ -79,12 +82,13 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
         data = record_formdata(meta, body, base) if ident else _blank()
         form = form_class(formdata=data)
     preview = general = None
+    form.administration.choices = _administration_choices()
     if request.method == "POST" and form.validate():
         record_id = ident or form.identifiant.data
-        proposed = form_meta(form, keep=meta)
-        sub = subs.Submission(kind=kind, record_id=record_id, meta=proposed,
-                              body=(form.corps.data or "").replace("\r\n", "\n"))
-        checked = sub.check()
+        body = (form.corps.data or "").replace("\r\n", "\n")
+        proposed = form_meta(form, keep=meta, body=body, today=date.today().isoformat())
+        sub = subs.Submission(kind=kind, record_id=record_id, meta=proposed, body=body)
+        checked = sub.check(_references())
         general = attach_problems(form, checked.problems)
         if kind == "nouvelle" and (_data() / f"{record_id}.md").exists():
             form.identifiant.errors.append("Une fiche porte déjà cet identifiant : proposez "
@@ -101,6 +105,16 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
                                     ident=ident, meta=meta, preview=preview,
                                     sections=form_sections(),
                                     general=general or []), status)
+
+
+def _references() -> References:
+    return References(ids_in(administrations_folder(current_app.config)) or frozenset(),
+                      ids_in(_data()))
+
+
+def _administration_choices() -> list[SelectChoice]:
+    rows = get_store().administration_rows()
+    return [SelectChoice("", "— choisir —")] + [SelectChoice(a.id, a.nom) for a in rows]
 
 
 def _blank() -> MultiDict:

@@ -1,7 +1,7 @@
 """Contribution forms built from the field catalogue (WTForms + Flask-WTF).
 
 Field names follow the record's structure so that the validator's dotted paths map back
-to them: ``administration.nom`` → ``administration-nom``, ``sources[0].url`` →
+to them: ``ai_act.categorie`` → ``ai_act-categorie``, ``sources[0].url`` →
 ``sources-0-url``, ``transparence.budget.etat`` → ``transparence-budget-etat``.
 """
 
@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from registry.records import catalogue as cat
+from registry.records import citations
 from registry.records.validate import EMAIL_RE, ID_RE, Problem
 
 # Sections the public form leaves to maintainers (record follow-up, access-request log).
@@ -44,7 +45,8 @@ class _Required:
 
 
 def form_fields() -> list[cat.Field]:
-    return [f for f in cat.FIELDS if f.section not in MAINTAINER_SECTIONS and f.type != cat.INT]
+    return [f for f in cat.FIELDS if f.section not in MAINTAINER_SECTIONS
+            and f.type not in (cat.INT, cat.CITATIONS)]
 
 
 def form_sections() -> list[tuple[str, str, list[str]]]:
@@ -72,6 +74,10 @@ def _leaf(f: cat.Field, path: str, top: bool) -> Field:
     if f.type == cat.BOOL:
         return SelectField(f.label, choices=YES_NO, description=help_text,
                            validate_choice=False, validators=validators)
+    if f.type == cat.REF and f.ref == cat.ADMINISTRATION:  # choices set per request
+        return SelectField(f.label, choices=[SelectChoice("", "— choisir —")],
+                           description=help_text, validate_choice=False,
+                           validators=validators)
     if f.type == cat.TEXT_LIST:
         help_text += " Séparez les valeurs par des virgules."
     if f.type == cat.TEXT and (f.max_length is None or f.max_length > 200):
@@ -91,11 +97,13 @@ def _field(f: cat.Field, path: str, top: bool, rows: int = 1) -> Field:
         entry = FormField(_subform(f.children, path, False))
         return FieldList(entry, label=f.label, description=f.help,
                          min_entries=min(rows, MAX_ROWS), max_entries=MAX_ROWS)
-    if f.type == cat.TRANSPARENCE:
-        attrs = {c.key: FormField(_subform(f.children, "transparence", False), label=c.label,
-                                  description=c.published_means)
-                 for c in cat.CRITERIA}
-        return FormField(type("SousTransparence", (Form,), attrs), label=f.label,
+    if f.type == cat.ETAT_MAP:
+        labels = {c.key: (c.label, c.published_means) for c in cat.CRITERIA}
+        attrs = {k: FormField(_subform(f.children, path, False),
+                              label=labels.get(k, (cat.AI_OBLIGATIONS.get(k, k), ""))[0],
+                              description=labels.get(k, ("", ""))[1])
+                 for k in f.keys}
+        return FormField(type("Sous" + path.replace(".", "_"), (Form,), attrs), label=f.label,
                          description=f.help)
     return _leaf(f, path, top)
 
@@ -177,14 +185,14 @@ def _flat(value: object, f: cat.Field, name: str, out: MultiDict) -> None:
             for c in f.children:
                 _flat(item.get(c.key) if isinstance(item, dict) else None, c,
                       f"{name}-{i}-{c.key}", out)
-    elif f.type == cat.TRANSPARENCE and isinstance(value, dict):
+    elif f.type == cat.ETAT_MAP and isinstance(value, dict):
         for key, item in value.items():
             for c in f.children:
                 _flat(item.get(c.key) if isinstance(item, dict) else None, c,
                       f"{name}-{key}-{c.key}", out)
     elif f.type == cat.BOOL:
         out.add(name, "oui" if value is True else "non" if value is False else str(value))
-    elif f.type == cat.TEXT_LIST and isinstance(value, list):
+    elif f.type in (cat.TEXT_LIST, cat.CITE) and isinstance(value, list):
         out.add(name, f"{LIST_SEPARATOR} ".join(str(v) for v in value))
     else:
         out.add(name, str(value))
@@ -219,9 +227,9 @@ def _value(data: object, f: cat.Field) -> object:
         items = [_value(item, cat.Field(f.key, cat.OBJECT, f.label, "", children=f.children))
                  for item in data or []]
         return [i for i in items if i] or None
-    if f.type == cat.TRANSPARENCE:
+    if f.type == cat.ETAT_MAP:
         item_field = cat.Field(f.key, cat.OBJECT, f.label, "", children=f.children)
-        items = {c.key: _value((data or {}).get(c.key), item_field) for c in cat.CRITERIA}
+        items = {k: _value((data or {}).get(k), item_field) for k in f.keys}
         return {k: v for k, v in items.items() if v} or None
     text = str(data or "").replace("\r\n", "\n").strip()
     if not text:
@@ -232,12 +240,20 @@ def _value(data: object, f: cat.Field) -> object:
         return _number(text)
     if f.type == cat.TEXT_LIST:
         return [v.strip() for v in text.split(LIST_SEPARATOR) if v.strip()] or None
+    if f.type == cat.CITE:
+        keys = [v.strip() for v in text.split(LIST_SEPARATOR) if v.strip()]
+        return keys[0] if len(keys) == 1 else keys or None
     return text
 
 
-def form_meta(form: FlaskForm, keep: dict | None = None) -> dict:
+def form_meta(form: FlaskForm, keep: dict | None = None, body: str = "",
+              today: str = "") -> dict:
     """The front matter described by a proposal form. Keys the form does not show (record
-    follow-up, access-request log) are kept from `keep`, the record being corrected."""
+    follow-up, access-request log) are kept from `keep`, the record being corrected.
+
+    A source given without a key gets one (``source-1``…) and, without a consultation date,
+    the day of the proposal; the sources that nothing in the proposal cites back its summary
+    (`citations.resume`): the person gave them as the evidence of what they propose."""
     meta: dict = {"schema": cat.SCHEMA_VERSION}
     shown = {f.key for f in form_fields()}
     for key, value in (keep or {}).items():
@@ -247,6 +263,24 @@ def form_meta(form: FlaskForm, keep: dict | None = None) -> dict:
         value = _value(form[f.key].data, f)
         if value is not None:
             meta[f.key] = value
+    sources = [s for s in meta.get("sources") or [] if isinstance(s, dict)]
+    taken = {s.get("cle") for s in sources}
+    for i, source in enumerate(sources, 1):
+        if not source.get("cle"):
+            key, n = f"source-{i}", i
+            while key in taken:
+                n += 1
+                key = f"source-{n}"
+            source["cle"] = key
+            taken.add(key)
+        if today and not source.get("consulte_le"):
+            source["consulte_le"] = today
+    uncited = [k for k in citations.source_keys(meta) if k not in citations.cited(meta, body)]
+    if uncited:
+        mapping = dict(meta.get("citations") or {})
+        mapping["resume"] = list(dict.fromkeys([*citations.as_keys(mapping.get("resume")),
+                                                *uncited]))
+        meta["citations"] = mapping
     return meta
 
 

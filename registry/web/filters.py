@@ -73,7 +73,7 @@ class Section:
         return self.simples + self.listes
 
 
-LIST_TYPES = (cat.OBJECT_LIST, cat.TRANSPARENCE)
+LIST_TYPES = (cat.OBJECT_LIST, cat.ETAT_MAP)
 
 
 @cache

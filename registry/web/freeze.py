@@ -208,7 +208,8 @@ def search_index(outputs: dict[str, tuple[str, bytes]]) -> list[dict]:
             data = json.loads(body)
             items.append({"id": data["id"], "nom": data.get("nom", ""),
                           "resume": data.get("resume", ""),
-                          "administration": (data.get("administration") or {}).get("nom", ""),
+                          "administration": (data.get("administration_detail") or {}).get(
+                              "nom", data.get("administration", "")),
                           "page": f"algorithmes/{data['id']}/index.html"})
     return items
 

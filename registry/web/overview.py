@@ -48,7 +48,7 @@ def _compute(store: Store) -> Overview:
     by_admin: dict[str, list[Record]] = {}
     domaines: dict[str, int] = {}
     for row, record in zip(rows, records, strict=True):
-        by_admin.setdefault(row.administration_slug, []).append(record)
+        by_admin.setdefault(row.administration_id, []).append(record)
         domaines[row.domaine] = domaines.get(row.domaine, 0) + 1
     administrations = store.administrations()
     recents = sorted(rows, key=lambda r: (r.derniere_modification or "", r.nom), reverse=True)[:6]
@@ -95,18 +95,27 @@ def get_overview(store: Store) -> Overview:
 
 
 def administration_page(store: Store, slug: str) -> dict | None:
-    """Rows and transparency figures of one administration (None when unknown)."""
+    """An administration's record, its algorithms, their transparency figures and the access
+    requests logged about them (None when no administration has this id)."""
     overview = get_overview(store)
     if slug in overview.pages:
         return overview.pages[slug]
-    rows = store.by_administration(slug)
-    if not rows:
+    admin = store.administration(slug)
+    if admin is None:
         return None
+    rows = store.by_administration(slug)
     records = [to_record(row) for row in rows]
-    page = {"nom": rows[0].administration, "type": rows[0].administration_type,
-            "rows": [_summary(row) for row in rows],
+    requests = [{"algorithme": row, "demande": d} for row in rows
+                for d in row.meta.get("demandes") or [] if isinstance(d, dict)]
+    requests.sort(key=lambda r: str(r["demande"].get("date_envoi", "")), reverse=True)
+    page = {"nom": admin.nom, "sigle": admin.sigle, "type": admin.type, "meta": admin.meta,
+            "corps_html": admin.corps_html, "taux_reponse": admin.taux_reponse,
+            "rows": [_summary(row) for row in rows], "demandes": requests,
             "criteres": coverage.criteria_coverage(records), "score": _pooled(records),
-            "scores": {s.id: s for s in coverage.record_scores(records)}}
+            "scores": {s.id: s for s in coverage.record_scores(records)},
+            "parent": store.administration(str(admin.meta.get("parent") or "")),
+            "enfants": [a for a in store.administration_rows()
+                        if a.meta.get("parent") == slug]}
     if len(overview.pages) < MAX_ADMIN_PAGES:
         overview.pages[slug] = page
     return page

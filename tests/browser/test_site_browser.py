@@ -25,7 +25,7 @@ def test_search_from_home_then_read_the_cfvr(page: Page, live_server: str) -> No
     expect(page.get_by_role("heading", level=1)).to_contain_text("(CFVR)")
     expect(page.get_by_role("heading", name="Critères utilisés")).to_be_visible()
     budget = page.get_by_role("region", name="Budget", exact=True)
-    expect(budget).to_contain_text("34 500 000")
+    expect(budget).to_contain_text("5 000 000")  # the FTAP funding of 2017
     expect(page.locator("#section-evaluations")).to_contain_text("Cour des comptes")
     expect(page.locator("li.critere-inconnu .badge")).to_have_text(
         ["Inconnu (pas encore vérifié)"])
@@ -127,7 +127,7 @@ def test_print_stylesheet_hides_navigation(page: Page, live_server: str) -> None
     expect(page.get_by_role("button", name="Imprimer la fiche")).to_be_visible()
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Navigation principale")).to_be_hidden()
-    expect(page.locator(".actions")).to_be_hidden()
+    expect(page.locator(".fiche-entete .actions")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 

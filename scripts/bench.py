@@ -171,7 +171,7 @@ def run_one(size: int, workdir: Path, repeat: int) -> dict:
                             {"domaine": ["social"], "budget": ["publie", "inconnu"]})
     out["filtered_p95_ms"] = percentile([t for p in filtered for t in p], 95) * 1000
     idx.close()
-    rows = [(r.id, r.meta["nom"], r.meta["resume"], r.meta["administration"]["nom"],
+    rows = [(r.id, r.meta["nom"], r.meta["resume"], r.administration_name,
              plain(render_markdown(r.body))) for r in load_records(data)]
     out["corpus"] = corpus_stats(rows)
     out.update(bench_fts5(workdir, rows, repeat))

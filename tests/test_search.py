@@ -81,7 +81,9 @@ def test_synonyms_and_acronyms(index: SearchIndex, query: str, expected: set[str
 
 
 def test_synonym_inside_a_longer_query(index: SearchIndex) -> None:
-    assert ids(index, "contrôle pole emploi ") == ["pe-controle"]
+    res = index.search("contrôle pole emploi ")
+    assert res.hits[0].id == "pe-controle"
+    assert res.message.startswith("1 fiche contient tous les mots cherchés")
 
 
 def test_field_boosts_put_the_name_first(index: SearchIndex) -> None:
@@ -99,11 +101,20 @@ def test_prefix_matching_on_the_last_word(index: SearchIndex) -> None:
     assert "ft-match" in ids(index, "recommand")
 
 
-def test_all_words_are_required_then_any(index: SearchIndex) -> None:
-    assert ids(index, "fraude fiscale ") == ["dgfip-ciblage"]
+def test_all_words_are_required_then_the_nearest(index: SearchIndex) -> None:
+    """All words first; fewer than three such records: those missing one word follow,
+    after them; a word found in no record is left out, and the person is told."""
+    res = index.search("fraude fiscale ")
+    assert [h.id for h in res.hits][0] == "dgfip-ciblage"
+    assert res.message.startswith("1 fiche contient tous les mots cherchés ; les suivantes")
+    assert "caf-score" in [h.id for h in res.hits]  # has « fraude », not « fiscale »
     res = index.search("fraude zzzinconnu ")
     assert {h.id for h in res.hits} == {"caf-score", "dgfip-ciblage"}
-    assert "au moins un" in res.message
+    assert "Aucune fiche ne contient « zzzinconnu » : la recherche a été faite sans ce mot." \
+        in res.message
+    res = index.search("score parcoursup ")  # no record has both
+    assert {"caf-score", "parcoursup"} <= {h.id for h in res.hits}
+    assert res.message.startswith("Aucune fiche ne contient tous les mots cherchés")
 
 
 def test_or_and_exclusion(index: SearchIndex) -> None:

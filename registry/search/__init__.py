@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
+from math import log1p
 from pathlib import Path
 
 from whoosh import index as windex
@@ -37,7 +38,7 @@ from whoosh.analysis import (
     StopFilter,
     Token,
 )
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.query import Term
 from whoosh.support.charset import accent_map
@@ -46,6 +47,7 @@ from registry.records import catalogue as cat
 from registry.records.model import Record
 from registry.search import indexer as search_writer
 from registry.search.analysis import Compiler, Suggester, synonym_table
+from registry.search.matching import Selection, select
 from registry.search.scoring import Engine, to_bitmap
 from registry.text import fold
 
@@ -53,15 +55,18 @@ log = logging.getLogger(__name__)
 POINTER = "index.current"
 FACETS: tuple[str, ...] = cat.FACETS + tuple(c.key for c in cat.CRITERIA)
 SORTS = ("pertinence", "nom", "recent")
-# Query-time boosts: nom > mots-clés/résumé > administration > corps.
-FIELD_BOOSTS = {**cat.SEARCH_BOOSTS, "corps": 1.0}
+# Query-time boosts: nom > mots-clés/résumé > administration > corps > détails.
+FIELD_BOOSTS = {**cat.SEARCH_BOOSTS, "corps": 1.0, "details": 0.6}
 SPELLING_FIELD = "mots"
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
 _WORD = re.compile(WORD_PATTERN)
 ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'")
-# Whoosh's French list misses a few very common words (« les », « cette »…).
+# Whoosh's French list misses a few very common words (« les », « cette »…) and the
+# question words people type (« pourquoi la caf me contrôle »).
 STOPWORDS = frozenset(fold(w) for w in stopwords_for_language("fr")) | {
-    "les", "cet", "cette", "dont", "ceux", "celle", "celles", "celui", "cela", "ca", "ni"}
+    "les", "cet", "cette", "dont", "ceux", "celle", "celles", "celui", "cela", "ca", "ni",
+    "leurs", "pourquoi", "comment", "combien", "quoi", "quel", "quelle", "quels", "quelles",
+    "quand", "lequel", "laquelle", "lesquels", "lesquelles"}
 
 _stem_fr = stemmer_for_language("fr")
 
@@ -190,8 +195,10 @@ def make_schema() -> Schema:
         administration=TEXT(analyzer=ana),
         mots_cles=TEXT(analyzer=ana),
         corps=TEXT(analyzer=ana, stored=True),
+        details=TEXT(analyzer=ana),
         mots=TEXT(analyzer=plain_analyzer(), phrase=False),
         tri_nom=ID(sortable=True),
+        priorite=NUMERIC(sortable=True, default=1000),  # prominence() in thousandths
         modifie=ID(sortable=True),
         payload=STORED,
         **facet_fields,
@@ -207,6 +214,46 @@ class Entry:
     modified: str = ""
 
 
+PRIOR_WEIGHT, PRIOR_CAP = 0.8, 30
+
+
+def prominence(record: Record) -> float:
+    """Ranking prior, between about 0.85 and 1.5: among records that match a query equally
+    well, the system a person most likely means comes first. Three facts of the record
+    stand for that: how much has been published about it (its number of sources, on a
+    log scale capped at 30), whether it is in use (suspended or abandoned systems are
+    lowered) and whether it takes individual decisions."""
+    meta = record.meta
+    sources = len(meta.get("sources") or [])
+    p = 1 + PRIOR_WEIGHT * min(log1p(sources) / log1p(PRIOR_CAP), 1.0)
+    if meta.get("statut") in ("suspendu", "abandonne"):
+        p *= 0.85
+    if meta.get("decision_individuelle") == "oui":
+        p *= 1.1
+    return round(p, 4)
+
+
+def details_text(meta: dict, fields: tuple[cat.Field, ...] = cat.FIELDS,
+                 top: bool = True) -> Iterator[str]:
+    """The free text of the front matter not indexed in a field of its own (the public
+    concerned, criteria, data, providers, legal texts, recourse, sources' titles and
+    quotes…), read from the catalogue: every text field without a search boost, except
+    the English translations (`*_en`) and the transparency notes."""
+    for f in fields:
+        value = meta.get(f.key) if isinstance(meta, dict) else None
+        if value in (None, "") or f.key.endswith("_en") or (top and f.search_boost):
+            continue
+        if f.type == cat.TEXT and isinstance(value, str):
+            yield value
+        elif f.type == cat.TEXT_LIST and isinstance(value, list):
+            yield from (v for v in value if isinstance(v, str))
+        elif f.type == cat.OBJECT and f.children:
+            yield from details_text(value, f.children, top=False)
+        elif f.type == cat.OBJECT_LIST and f.children and isinstance(value, list):
+            for item in value:
+                yield from details_text(item, f.children, top=False)
+
+
 def _document(entry: Entry) -> dict:
     meta = entry.record.meta
     admin = entry.record.administration_name
@@ -217,9 +264,11 @@ def _document(entry: Entry) -> dict:
     doc = {
         "id": entry.record.id, "nom": nom, "resume": meta.get("resume", ""),
         "administration": administration, "mots_cles": keywords, "corps": entry.text,
+        "details": " ; ".join(details_text(meta)),
         "_stored_corps": entry.text[:EXCERPT_CHARS],  # only excerpts are shown
         "mots": " ".join([nom, meta.get("resume", ""), administration, keywords]),
         "tri_nom": fold(meta.get("nom", "")),
+        "priorite": round(prominence(entry.record) * 1000),
         "modifie": entry.modified or str(meta.get("revu_le") or ""),
         "payload": {"nom": meta.get("nom", ""), "administration": admin,
                     "domaine": meta.get("domaine", ""), "statut": meta.get("statut", "")},
@@ -465,22 +514,18 @@ class SearchIndex:
             engine, bitmaps = gen.engine(s), gen.bitmaps(s)
             compiled = _compiler().compile(query, s.reader())
             allowed = _filter_bitmap(bitmaps, filters, engine.live)
-            matched = allowed if compiled.query is None else \
-                engine.matching(s, compiled.query) & allowed
-            if not matched and compiled.fallback is not None:
-                loose = engine.matching(s, compiled.fallback) & allowed
-                if loose:
-                    compiled.use_fallback()
-                    matched = loose
+            chosen = select(engine, s, compiled, allowed)
+            matched = chosen.matched
             results = Results(total=matched.bit_count(), page=page, par_page=per_page,
-                              message=compiled.message)
+                              message=" ".join(filter(None, [compiled.message, chosen.message]))
+                              or None)
             results.facettes = _facet_counts(bitmaps, matched)
             if compiled.unknown:
                 results.suggestion = Suggester(s.reader(), SPELLING_FIELD,
                                                engine.vocabulary(s.reader(), SPELLING_FIELD)
                                                ).suggest(compiled)
             if results.total > (page - 1) * per_page:
-                results.hits = _page(s, engine, compiled.query, matched, page, per_page, sort)
+                results.hits = _page(s, engine, compiled.query, chosen, page, per_page, sort)
         return results
 
 
@@ -515,15 +560,15 @@ def _facet_counts(bitmaps: dict[str, dict[str, int]], matched: int) -> dict[str,
     return out
 
 
-def _page(s, engine: Engine, query, matched: int, page: int, per_page: int,  # noqa: ANN001
+def _page(s, engine: Engine, query, chosen: Selection, page: int, per_page: int,  # noqa: ANN001
           sort: str) -> list[Hit]:
-    reader, limit = s.reader(), page * per_page
+    reader, limit, matched = s.reader(), page * per_page, chosen.matched
     if sort == "recent":
         found = engine.sorted_by(reader, "recent", matched, limit)
     elif sort == "nom" or query is None:
         found = engine.sorted_by(reader, "nom", matched, limit)
     else:
-        found = engine.top(reader, query, matched, limit)
+        found = engine.top(s, query, matched, limit, chosen.coord)
     terms: dict[str, set[str]] = {}
     if query is not None:
         for fieldname, text, _ in engine.leaves(reader, query):

@@ -21,74 +21,119 @@ from registry.search.parsing import SYNONYMS_PATH, ParsedQuery, Unit, load_synon
 log = logging.getLogger(__name__)
 Stems = tuple[str, ...]
 MIN_PREFIX = 3
-_SYNONYMS: dict[tuple[Path, float], dict[Stems, list[Stems]]] = {}
+CITIZEN_WEIGHT = 0.6  # a citizen's word stands for the records' words, a little less surely
+_THESAURI: dict[tuple[Path, float], Thesaurus] = {}
 _SYN_LOCK = threading.Lock()
 
 
-def synonym_table(analyzer_factory: Callable, path: Path = SYNONYMS_PATH) -> dict[Stems,
-                                                                                  list[Stems]]:
-    """Analysed expression -> every analysed expression of its group; reloaded on change."""
+@dataclass(frozen=True)
+class Thesaurus:
+    """Analysed forms: `equivalents` maps an expression to every expression of its group
+    (both ways); `citizen` maps a citizen's word to the records' expressions it stands for
+    (one way: « impôts » finds « fiscal », « fiscal » does not find « impôts »)."""
+
+    equivalents: dict[Stems, list[Stems]] = field(default_factory=dict)
+    citizen: dict[Stems, list[Stems]] = field(default_factory=dict)
+    generic: frozenset[Stems] = frozenset()  # words every record could say: score, never filter
+
+    def __contains__(self, key: Stems) -> bool:
+        return key in self.equivalents or key in self.citizen
+
+    @property
+    def longest(self) -> int:
+        return max((len(k) for k in [*self.equivalents, *self.citizen]), default=0)
+
+    def expand(self, key: Stems) -> list[tuple[Stems, float]]:
+        """(form, weight) of everything `key` stands for, itself first at weight 1."""
+        out: dict[Stems, float] = {}
+        for form in self.equivalents.get(key, [key]):
+            out.setdefault(form, 1.0)
+        for form in list(out):
+            for meant in self.citizen.get(form, []):
+                for equivalent in self.equivalents.get(meant, [meant]):
+                    out.setdefault(equivalent, CITIZEN_WEIGHT)
+        return list(out.items())
+
+
+def synonym_table(analyzer_factory: Callable, path: Path = SYNONYMS_PATH) -> Thesaurus:
+    """The analysed thesaurus of the synonyms file; reloaded when the file changes."""
     try:
         key = (path, path.stat().st_mtime)
     except OSError:
-        return {}
+        return Thesaurus()
     with _SYN_LOCK:
-        if key not in _SYNONYMS:
-            table: dict[Stems, list[Stems]] = {}
+        if key not in _THESAURI:
             try:
-                groups = load_synonyms(path)
+                groups, citizen, generic = load_synonyms(path)
             except ValueError as exc:
                 log.error("%s", exc)
-                groups = []
+                groups, citizen, generic = [], {}, []
             analyzer = analyzer_factory()
+            table: dict[Stems, list[Stems]] = {}
             for group in groups:
                 forms = list(dict.fromkeys(stems(analyzer, e) for e in group if stems(analyzer, e)))
                 for form in forms:
                     table.setdefault(form, [])
                     table[form] += [f for f in forms if f not in table[form]]
-            _SYNONYMS.clear()
-            _SYNONYMS[key] = table
-        return _SYNONYMS[key]
+            words: dict[Stems, list[Stems]] = {}
+            for word, meant in citizen.items():
+                if k := stems(analyzer, word):
+                    forms = words.setdefault(k, [])
+                    forms += [f for e in meant if (f := stems(analyzer, e)) and f not in forms]
+            _THESAURI.clear()
+            _THESAURI[key] = Thesaurus(table, words, frozenset(
+                k for w in generic if (k := stems(analyzer, w))))
+        return _THESAURI[key]
 
 
 def stems(analyzer, text: str) -> Stems:  # noqa: ANN001
     return tuple(t.text for t in analyzer(text, mode="query"))
 
 
+class AnyOf(Or):
+    """Alternatives for one word of the query (its synonyms, or words joined by OU): a
+    record matches if it has any of them and scores as its best one, so that a word with
+    four synonyms does not weigh four times as much as a word with none."""
+
+
 @dataclass
 class Compiled:
+    """`query` scores the results; `clauses` (all required, each a word with its
+    alternatives) and `negative` (excluded) decide which records match."""
+
     text: str
     query: Query | None = None
-    fallback: Query | None = None
+    clauses: list[Query] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # each clause as typed
+    negative: Query | None = None
     message: str | None = None
     unknown: list[tuple[str, str]] = field(default_factory=list)  # (as typed, folded)
-
-    def use_fallback(self) -> None:
-        self.query, self.fallback = self.fallback, None
-        self.message = ("Aucune fiche ne contient tous les mots cherchés : voici celles qui "
-                        "en contiennent au moins un.")
 
 
 class Compiler:
     def __init__(self, analyzer, boosts: dict[str, float],  # noqa: ANN001
-                 synonyms: dict[Stems, list[Stems]], spelling_field: str = "mots") -> None:
+                 synonyms: Thesaurus, spelling_field: str = "mots") -> None:
         self.analyzer = analyzer
         self.boosts = boosts
         self.synonyms = synonyms
         self.spelling_field = spelling_field
-        self.max_synonym = max((len(k) for k in synonyms), default=0)
+        self.max_synonym = synonyms.longest
 
     def compile(self, raw: str | None, reader) -> Compiled:  # noqa: ANN001
         parsed = parse_query(raw)
         out = Compiled(parsed.text, message=parsed.message)
-        positives, negatives, dropped = [], [], []
+        positives, negatives, dropped, generic, typed = [], [], [], [], []
         for clause in self._merge_synonyms(parsed):
             alternatives = [q for q in (self._unit(u, reader, out) for u in clause) if q]
             if not alternatives:
                 dropped += [u.text for u in clause]
                 continue
-            q = alternatives[0] if len(alternatives) == 1 else Or(alternatives)
+            q = alternatives[0] if len(alternatives) == 1 else AnyOf(alternatives)
             (negatives if clause[0].negated else positives).append(q)
+            if not clause[0].negated:
+                typed.append(" ou ".join(u.text for u in clause))
+                generic.append(all(stems(self.analyzer, u.text) in self.synonyms.generic
+                                   for u in clause))
         if not positives and parsed.clauses and not negatives:
             out.message = (f"Les mots « {' '.join(dropped)[:100]} » sont trop courants pour être "
                            "cherchés : toutes les fiches sont affichées.")
@@ -96,10 +141,11 @@ class Compiler:
         if not positives and not negatives:
             return out
         base = And(positives) if len(positives) > 1 else (positives[0] if positives else Every())
-        out.query = AndNot(base, Or(negatives)) if negatives else base
-        if len(positives) > 1:
-            loose = Or(positives)
-            out.fallback = AndNot(loose, Or(negatives)) if negatives else loose
+        out.negative = Or(negatives) if negatives else None
+        out.query = AndNot(base, out.negative) if negatives else base
+        kept = [i for i, g in enumerate(generic) if not g] or list(range(len(positives)))
+        out.clauses = [positives[i] for i in kept]
+        out.words = [typed[i] for i in kept]
         return out
 
     def _merge_synonyms(self, parsed: ParsedQuery) -> list[list[Unit]]:
@@ -127,21 +173,28 @@ class Compiler:
         if not key:
             return None
         if key in self.synonyms:
-            return Or([self._expression(form) for form in self.synonyms[key]])
+            forms = self.synonyms.expand(key)
+            return AnyOf([self._expression(form, weight) for form, weight in forms])
         if not unit.negated:
             self._check_spelling(unit, reader, out)
         q = self._expression(key)
-        if unit.prefix and len(key) == 1 and len(key[0]) >= MIN_PREFIX:
+        if unit.prefix and len(key) == 1 and len(key[0]) >= MIN_PREFIX \
+                and not self._is_word(unit, reader):
             plain = self._plain(unit.text)
             extra = [Prefix(name, key[0], boost=b / 2) for name, b in self.boosts.items()]
             extra += [Prefix(self.spelling_field, w, boost=0.5) for w in plain[-1:]]
             q = Or([q, *extra])
         return q
 
-    def _expression(self, key: Stems) -> Query:
+    def _expression(self, key: Stems, weight: float = 1.0) -> Query:
         if len(key) == 1:
-            return Or([Term(name, key[0], boost=b) for name, b in self.boosts.items()])
-        return Or([Phrase(name, list(key), boost=b) for name, b in self.boosts.items()])
+            return Or([Term(name, key[0], boost=b * weight) for name, b in self.boosts.items()])
+        return Or([Phrase(name, list(key), boost=b * weight) for name, b in self.boosts.items()])
+
+    def _is_word(self, unit: Unit, reader) -> bool:  # noqa: ANN001
+        """The last word is complete (no prefix search) when the records use it as typed."""
+        plain = self._plain(unit.text)
+        return bool(plain) and reader.doc_frequency(self.spelling_field, plain[-1]) > 0
 
     def _plain(self, text: str) -> Stems:
         return tuple(t.text for t in self.analyzer(text, mode="query", no_morph=True))

@@ -117,8 +117,11 @@ def parse_query(raw: str | None) -> ParsedQuery:
     return parsed
 
 
-def load_synonyms(path: Path = SYNONYMS_PATH) -> list[list[str]]:
-    """Groups of equivalent expressions; raises ValueError with a French message if malformed."""
+def load_synonyms(path: Path = SYNONYMS_PATH) -> tuple[list[list[str]], dict[str, list[str]],
+                                                       list[str]]:
+    """(groups of equivalent expressions, citizens' words -> the records' expressions they
+    stand for, generic words that never filter); raises ValueError with a French message
+    if the file is malformed."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -128,9 +131,26 @@ def load_synonyms(path: Path = SYNONYMS_PATH) -> list[list[str]]:
         raise ValueError(f"{path} : la clé « groupes » doit contenir une liste de groupes")
     out = []
     for i, group in enumerate(groups, 1):
-        if not isinstance(group, list) or len(group) < 2 \
-                or not all(isinstance(x, str) and x.strip() for x in group):
+        if not _texts(group, 2):
             raise ValueError(f"{path} : le groupe n° {i} doit être une liste d'au moins deux "
                              "expressions (texte)")
         out.append([x.strip() for x in group])
-    return out
+    words = data.get("mots_des_citoyens") or {}
+    if not isinstance(words, dict):
+        raise ValueError(f"{path} : « mots_des_citoyens » doit associer chaque mot à une liste "
+                         "d'expressions")
+    citizen: dict[str, list[str]] = {}
+    for word, meant in words.items():
+        if not isinstance(word, str) or not word.strip() or not _texts(meant, 1):
+            raise ValueError(f"{path} : mots_des_citoyens, « {word} » doit être associé à une "
+                             "liste d'au moins une expression (texte)")
+        citizen[word.strip()] = [x.strip() for x in meant]
+    generic = data.get("mots_generiques") or []
+    if not (generic == [] or _texts(generic, 1)):
+        raise ValueError(f"{path} : « mots_generiques » doit être une liste de mots (texte)")
+    return out, citizen, [x.strip() for x in generic]
+
+
+def _texts(value: object, least: int) -> bool:
+    return isinstance(value, list) and len(value) >= least \
+        and all(isinstance(x, str) and x.strip() for x in value)

@@ -23,10 +23,11 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import And, AndNot, Every, Or, Phrase, Prefix, Query, Term
 from whoosh.scoring import bm25
 
-from registry.search.analysis import Vocabulary
+from registry.search.analysis import AnyOf, Vocabulary
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 MAX_CACHED = 2_000_000  # cached (term, document) scores per build before the cache is emptied
+TIE = 0.8  # the other alternatives of a word add this share of their score (dis_max tie breaker)
 MAX_EXPANSIONS = 64  # words a prefix stands for, at most
 _BITS = [tuple(j for j in range(8) if byte >> j & 1) for byte in range(256)]
 
@@ -85,6 +86,7 @@ class Engine:
         self._bitmaps: dict[object, int] = {}
         self._lengths: dict[str, list[int]] = {}
         self._ranks: dict[str, list[int]] = {}
+        self._priors: list[float] | None = None
         self._expansions: dict[tuple[str, str, str], list[str]] = {}
         self._cached = 0
         self._vocabularies: dict[str, Vocabulary] = {}
@@ -192,25 +194,82 @@ class Engine:
             return [leaf for sub in q.subqueries for leaf in self.leaves(reader, sub, boost)]
         return []
 
-    def top(self, reader, q: Query, matched: int, limit: int) -> list[int]:  # noqa: ANN001
-        """The `limit` best matching docnums, by decreasing score then by name (documents'
-        order in the index depends on how the build was split between processes)."""
+    def top(self, searcher, q: Query, matched: int, limit: int,  # noqa: ANN001
+            coord: dict[int, int] | None = None) -> list[int]:
+        """The `limit` best matching docnums: by tier (`coord`, the required words a record
+        has, when the match was relaxed), then by score times the record's prior, then by
+        name (documents' order in the index depends on how the build was split)."""
+        reader = searcher.reader()
         acc = dict.fromkeys(docnums(matched), 0.0)
-        for fieldname, text, boost in self.leaves(reader, q):
-            scores = self.scores(reader, fieldname, text)
-            if len(scores) < len(acc):
-                for d, s in scores.items():
-                    if d in acc:
-                        acc[d] += s * boost
-            else:
-                get = scores.get
-                for d in acc:
-                    s = get(d)
-                    if s:
-                        acc[d] += s * boost
-        rank = self._rank(reader, "nom")
-        best = heapq.nsmallest(limit, acc.items(), key=lambda i: (-i[1], rank[i[0]]))
+        self._add(searcher, q, 1.0, acc)
+        rank, prior = self._rank(reader, "nom"), self._prior(reader)
+        tier = coord.get if coord else (lambda _d: 0)
+        best = heapq.nsmallest(limit, acc.items(),
+                               key=lambda i: (-tier(i[0]), -i[1] * prior[i[0]], rank[i[0]]))
         return [d for d, _ in best]
+
+    def _add(self, searcher, q: Query, boost: float, acc: dict[int, float]) -> None:  # noqa: ANN001
+        """Add the BM25F score of `q` to the records of `acc`: terms and fields add up,
+        alternatives (AnyOf) count their best one, a phrase counts only where it occurs,
+        negated parts do not score."""
+        boost *= getattr(q, "boost", 1.0)
+        reader = searcher.reader()
+        if isinstance(q, Term):
+            self._add_term(reader, q.fieldname, q.text, boost, acc)
+        elif isinstance(q, Prefix):
+            for text in self.expand(reader, q):
+                self._add_term(reader, q.fieldname, text, boost, acc)
+        elif isinstance(q, Phrase):
+            where = set(docnums(self.matching(searcher, q)))
+            inside = {d: 0.0 for d in acc if d in where}
+            if inside:
+                for word in q.words:
+                    self._add_term(reader, q.fieldname, word, boost, inside)
+                for d, s in inside.items():
+                    acc[d] += s
+        elif isinstance(q, AndNot):
+            self._add(searcher, q.a, boost, acc)
+        elif isinstance(q, AnyOf):
+            best: dict[int, float] = {}
+            total: dict[int, float] = {}
+            for sub in q.subqueries:
+                part = dict.fromkeys(acc, 0.0)
+                self._add(searcher, sub, boost, part)
+                for d, s in part.items():
+                    if s:
+                        total[d] = total.get(d, 0.0) + s
+                        if s > best.get(d, 0.0):
+                            best[d] = s
+            for d, s in best.items():
+                acc[d] += s + TIE * (total[d] - s)
+        elif isinstance(q, And | Or):
+            for sub in q.subqueries:
+                self._add(searcher, sub, boost, acc)
+
+    def _add_term(self, reader, fieldname: str, text: str, boost: float,  # noqa: ANN001
+                  acc: dict[int, float]) -> None:
+        scores = self.scores(reader, fieldname, text)
+        if len(scores) < len(acc):
+            for d, s in scores.items():
+                if d in acc:
+                    acc[d] += s * boost
+        else:
+            get = scores.get
+            for d in acc:
+                s = get(d)
+                if s:
+                    acc[d] += s * boost
+
+    def _prior(self, reader) -> list[float]:  # noqa: ANN001
+        with self._lock:
+            prior = self._priors
+            if prior is None:
+                if reader.has_column("priorite"):
+                    prior = [(v or 1000) / 1000 for v in reader.column_reader("priorite")]
+                else:
+                    prior = [1.0] * self.doc_count
+                self._priors = prior
+            return prior
 
     def sorted_by(self, reader, name: str, matched: int, limit: int) -> list[int]:  # noqa: ANN001
         """The first `limit` matching docnums by name ("nom") or most recent first."""

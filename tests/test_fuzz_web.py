@@ -163,7 +163,7 @@ def csrf_token(client, path: str = "/proposer") -> str:  # noqa: ANN001
 
 def snapshot(site: dict) -> tuple:
     """What a post could store: the contribution table and the record files."""
-    db = Path(site["instance"]) / "registry.sqlite"
+    db = Path(site["app"].config["STATE"]) / "state.sqlite"
     with sqlite3.connect(db) as con:
         try:
             rows = con.execute("SELECT id, kind, record_id, status FROM contribution").fetchall()

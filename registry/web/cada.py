@@ -41,8 +41,8 @@ from registry.db.store import to_record
 from registry.records import catalogue as cat
 from registry.records.model import Record
 from registry.records.validate import EMAIL_RE
-from registry.web.errors import NotFound, TooManyRequests
-from registry.web.ratelimit import client_key, limiter
+from registry.web.errors import NotFound
+from registry.web.ratelimit import take
 from registry.web.resources import get_store
 from registry.web.responses import private
 
@@ -57,11 +57,9 @@ POSTS_PER_LETTER = 5
 def _rate_limit() -> None:
     if request.method != "POST":
         return
-    quota = limiter("cada-post", POSTS_PER_LETTER
-                    * int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), 3600.0)
-    if not quota.hit(client_key()):
-        raise TooManyRequests("Vous avez produit trop de lettres depuis votre adresse en peu "
-                              "de temps. Réessayez dans une heure.")
+    take("lettres", POSTS_PER_LETTER * int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)),
+         3600.0, "Vous avez produit trop de lettres depuis votre adresse en peu de temps. "
+                 "Réessayez plus tard.")
 
 
 class FrenchDateField(DateField):

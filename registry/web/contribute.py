@@ -16,10 +16,10 @@ from werkzeug.datastructures import MultiDict
 
 from registry.config import PROJECT_ROOT
 from registry.contributions import queue as subs
-from registry.db.engine import get_engine
 from registry.records import catalogue as cat
 from registry.records.validate import check_file
 from registry.rendering import render_markdown
+from registry.state import state_engine
 from registry.web.contribute_forms import (
     SignalementForm,
     attach_problems,
@@ -29,13 +29,14 @@ from registry.web.contribute_forms import (
     record_formdata,
     rows_for,
 )
-from registry.web.errors import NotFound, TooManyRequests
-from registry.web.ratelimit import client_key, limiter
+from registry.web.errors import NotFound
+from registry.web.ratelimit import take
 from registry.web.responses import private
 
 bp = Blueprint("contribute", __name__)
 
 WINDOW = 3600.0
+PUBLIC_POSTS = "envois-publics"  # counter shared by the contribution forms and the login
 MAX_FORGE_URL = 60_000  # longer prefilled links are refused by browsers and forges
 
 
@@ -43,16 +44,14 @@ MAX_FORGE_URL = 60_000  # longer prefilled links are refused by browsers and for
 def _rate_limit() -> None:
     if request.method != "POST":
         return
-    quota = limiter("public-post", int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)),
-                    WINDOW)
-    if not quota.hit(client_key()):
-        raise TooManyRequests("Vous avez envoyé trop de formulaires depuis votre adresse en "
-                              "peu de temps. Réessayez dans une heure ; votre travail n'est "
-                              "pas perdu si vous revenez à la page précédente.")
+    take(PUBLIC_POSTS, int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), WINDOW,
+         "Vous avez envoyé trop de formulaires depuis votre adresse en peu de temps. "
+         "Réessayez plus tard (voir ci-dessous) ; votre travail n'est pas perdu si vous "
+         "revenez à la page précédente.")
 
 
 def _engine():  # noqa: ANN202
-    return get_engine(current_app.config)
+    return state_engine(current_app.config)
 
 
 def _data() -> Path:
@@ -142,7 +141,7 @@ def _by_token(token: str) -> subs.Submission:
 @bp.get("/contributions/<token>")
 def suivi(token: str):  # noqa: ANN201
     sub = _by_token(token)
-    preview = render_markdown(sub.body) if sub.has_file else ""
+    preview = subs.html(_engine(), sub) if sub.has_file else ""
     return private(render_template("contribute/suivi.html", sub=sub, preview=preview,
                                     nouveau=request.args.get("nouveau") == "1",
                                     forge=forge_link(sub)))

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from registry.config import PROJECT_ROOT, load_settings
 from registry.state.legacy import migrate_quietly
 from registry.state.secrets import shared_secret
-from registry.web import errors, ratelimit, resources, security
+from registry.web import errors, limits, ratelimit, resources, security
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
 BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
                       SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS")),
                       # Flask's defaults hold MAX_CONTENT_LENGTH = None: `or`, not a default
                       MAX_CONTENT_LENGTH=app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
+    limits.init_app(app)  # first: before the CSRF check and any other work
     csrf.init_app(app)
     resources.init_app(app)
     errors.init_app(app)

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request, url_for
 
 from registry.search import FACETS, SORTS
 from registry.web.errors import BadRequest, NotFound
+from registry.web.limits import check_filters
 from registry.web.resources import get_search, get_store
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,6 +35,7 @@ def algorithmes():  # noqa: ANN201
     if sort not in SORTS:
         raise BadRequest(f"Le paramètre « tri » accepte : {', '.join(SORTS)} "
                          f"(reçu : « {sort[:40]} »).")
+    check_filters(sum(len(request.args.getlist(name)) for name in FACETS))
     filters = {name: request.args.getlist(name) for name in FACETS if request.args.get(name)}
     res = get_search().search(request.args.get("q", ""), filters, page=page, per_page=per_page,
                               sort=sort)

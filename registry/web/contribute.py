@@ -18,7 +18,7 @@ from registry.config import PROJECT_ROOT
 from registry.contributions import queue as subs
 from registry.records import catalogue as cat
 from registry.records.validate import check_file
-from registry.rendering import render_markdown
+from registry.rendering import MAX_NESTING, nesting_ok, render_markdown
 from registry.state import state_engine
 from registry.web.contribute_forms import (
     SignalementForm,
@@ -85,6 +85,9 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
                               body=(form.corps.data or "").replace("\r\n", "\n"))
         checked = sub.check()
         general = attach_problems(form, checked.problems)
+        if not nesting_ok(sub.body):
+            form.corps.errors.append(f"Le texte imbrique trop de citations ou de listes "
+                                     f"({MAX_NESTING} niveaux au plus).")
         if kind == "nouvelle" and (_data() / f"{record_id}.md").exists():
             form.identifiant.errors.append("Une fiche porte déjà cet identifiant : proposez "
                                            "plutôt une correction de cette fiche.")

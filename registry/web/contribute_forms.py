@@ -31,6 +31,7 @@ from registry.records.validate import EMAIL_RE, ID_RE, Problem
 MAINTAINER_SECTIONS = ("suivi", "demandes")
 LIST_SEPARATOR = ","
 MAX_ROWS = 60
+MAX_BODY = 100_000  # characters of Markdown (rendered in linear time: registry.rendering)
 YES_NO = [SelectChoice("", "—"), SelectChoice("oui", "Oui"), SelectChoice("non", "Non")]
 
 
@@ -133,7 +134,8 @@ def record_form_class(rows: dict[str, int], new: bool) -> type[FlaskForm]:
     attrs: dict[str, object] = {f.key: _field(f, f.key, True, rows.get(f.key, 1))
                                 for f in form_fields()}
     attrs["corps"] = TextAreaField(
-        "Texte de la fiche (Markdown)", validators=[Length(max=100_000)],
+        "Texte de la fiche (Markdown)", validators=[Length(
+            max=MAX_BODY, message=f"{MAX_BODY:,} caractères au plus.".replace(",", " "))],
         description="Description, historique, controverses, ce qui reste inconnu. Titres "
                     "avec « ## », listes avec « - ».")
     attrs["base"] = HiddenField()

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from registry import jsonout
 from registry.contributions.queue import KINDS, MAX_ID, STATUSES, Submission, fix_id_sequence
 from registry.rendering import render_markdown
 
@@ -45,15 +46,14 @@ def as_document(engine: Engine) -> dict:
 
 
 def export_text(engine: Engine) -> str:
-    return json.dumps(as_document(engine), ensure_ascii=False, indent=1,
-                      allow_nan=False) + "\n"
+    return jsonout.dumps(as_document(engine), ensure_ascii=False, indent=1) + "\n"
 
 
 def write_export(engine: Engine, path: Path) -> int:
     """Write the backup atomically; returns the number of contributions."""
     document = as_document(engine)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n",
+    tmp.write_text(jsonout.dumps(document, ensure_ascii=False, indent=1) + "\n",
                    encoding="utf-8")
     os.replace(tmp, path)
     return len(document["contributions"])

@@ -32,7 +32,7 @@ def shared_secret(settings: dict, name: str = SECRET_KEY) -> str:
             conn.execute(dialect.insert(table).values(name=name, value=secrets.token_hex(32))
                          .on_conflict_do_nothing(index_elements=[table.c.name]))
             return conn.execute(select(table.c.value).where(table.c.name == name)).scalar_one()
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, StateUnavailable) as exc:
         raise StateUnavailable(
             "aucune REGISTRY_SECRET_KEY n'est définie et la clé partagée ne peut être ni lue "
             f"ni créée dans le stockage d'état ({_reason(exc)}). Définissez "

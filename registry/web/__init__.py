@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from registry.config import PROJECT_ROOT, load_settings
 from registry.state.legacy import migrate_quietly
 from registry.state.secrets import shared_secret
-from registry.web import errors, limits, ratelimit, resources, security
+from registry.web import errors, limits, ratelimit, resources, security, urls
+from registry.web.responses import StrictJSONProvider
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
 BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Create the site. `config` overrides settings (see docs/configuration.md)."""
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "registry" / "static"))
+    app.json = StrictJSONProvider(app)  # never NaN nor Infinity
     settings = load_settings(config)
     app.config.from_mapping(settings)
     app.config.update({k: v for k, v in (config or {}).items() if k not in settings})
@@ -42,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)
+    urls.init_app(app)
     from registry.web import filters
 
     filters.init_app(app)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 
 from registry.search import FACETS, SORTS
 from registry.web.errors import BadRequest, NotFound
 from registry.web.limits import check_filters
 from registry.web.resources import get_search, get_store
+from registry.web.urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
@@ -43,7 +44,7 @@ def algorithmes():  # noqa: ANN201
         "total": res.total, "page": res.page, "par_page": res.par_page,
         "resultats": [{"id": h.id, "nom": h.nom, "administration": h.administration,
                        "domaine": h.domaine, "statut": h.statut, "extrait": h.extrait,
-                       "url": url_for("algorithmes.fiche", ident=h.id, _external=True)}
+                       "url": external_url("algorithmes.fiche", ident=h.id)}
                       for h in res.hits],
         "facettes": {k: [{"valeur": v.valeur, "nombre": v.nombre} for v in vals]
                      for k, vals in res.facettes.items()},

@@ -42,6 +42,7 @@ from registry.records import catalogue as cat
 from registry.records.model import Record
 from registry.records.validate import EMAIL_RE
 from registry.web.errors import NotFound
+from registry.web.forms import SafeForm
 from registry.web.ratelimit import take
 from registry.web.resources import get_store
 from registry.web.responses import private
@@ -85,7 +86,7 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError("Document inconnu : " + ", ".join(unknown[:5]))
 
 
-class DemandeForm(FlaskForm):
+class DemandeForm(SafeForm):
     class Meta:
         locales = ("fr",)
 

@@ -78,7 +78,8 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
         data = record_formdata(meta, body, base) if ident else _blank()
         form = form_class(formdata=data)
     preview = general = None
-    if request.method == "POST" and form.validate():
+    valid = request.method == "POST" and form.validate()  # False: errors in lists too
+    if valid:
         record_id = ident or form.identifiant.data
         proposed = form_meta(form, keep=meta)
         sub = subs.Submission(kind=kind, record_id=record_id, meta=proposed,
@@ -98,7 +99,8 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
             return redirect(url_for("contribute.suivi", token=stored.token, nouveau=1), 303)
         if checked.ok and not form.errors:
             preview = {"html": render_markdown(sub.body), "meta": proposed, "text": sub.text()}
-    status = 422 if request.method == "POST" and (form.errors or general) else 200
+    status = 422 if request.method == "POST" and (not valid or form.errors or general) \
+        else 200
     return private(render_template("contribute/proposition.html", form=form, kind=kind,
                                     ident=ident, meta=meta, preview=preview,
                                     sections=form_sections(),

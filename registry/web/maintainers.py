@@ -34,6 +34,7 @@ from registry.records.diff import body_diff, field_changes
 from registry.records.validate import check_file
 from registry.state import sessions, state_engine
 from registry.web.errors import Forbidden, NotFound
+from registry.web.forms import SafeForm
 from registry.web.ratelimit import forget, take
 from registry.web.responses import private
 
@@ -47,13 +48,13 @@ ATTEMPTS = "connexion"  # the lockout's counter
 MAX_NEXT = 300
 
 
-class LoginForm(FlaskForm):
+class LoginForm(SafeForm):
     password = PasswordField("Mot de passe", validators=[
         DataRequired("Indiquez le mot de passe."), Length(max=200)])
     next = StringField(validators=[Optional(), Length(max=300)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SafeForm):
     raison = TextAreaField("Raison (montrée à la personne)", validators=[
         Optional(), Length(max=subs.MAX_REASON, message="2 000 caractères au plus.")])
 

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -45,11 +46,13 @@ class Server:
 
     def __init__(self, env: dict, workers: int = 1, threads: int = 4) -> None:
         self.port = free_port()
+        # the log goes to a file: a pipe nobody reads fills up (64 KiB of "request line too
+        # large" warnings) and blocks the server
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "registry.cli", "serve", "--host", HOST, "--port", str(self.port),
              "--workers", str(workers), "--threads", str(threads)], env=env, cwd=PROJECT_ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-            start_new_session=True)
+            stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True)
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -57,7 +60,7 @@ class Server:
                 break
             except OSError:
                 if self.proc.poll() is not None:
-                    raise AssertionError(self.proc.stderr.read()) from None
+                    raise AssertionError(self._log()) from None
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.1)
 
@@ -65,16 +68,22 @@ class Server:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    def _log(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
     def stop(self) -> str:
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
         try:
-            _, err = self.proc.communicate(timeout=20)
+            self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
-            _, err = self.proc.communicate()
+            self.proc.wait()
+        err = self._log()
+        self.log.close()
         return err
 
     def __enter__(self) -> Server:

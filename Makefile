@@ -30,6 +30,9 @@ system-deps:
 build: install
 	$(BIN)/registry build
 
+# Absolute links (feeds, API, exports, letters) point where the site really is, unless
+# REGISTRY_SITE_URL is already set (a public address behind a proxy).
+run: export REGISTRY_SITE_URL ?= http://$(HOST):$(PORT)
 run: build
 	$(BIN)/registry serve --host $(HOST) --port $(PORT)
 
@@ -47,5 +50,5 @@ audit: install-test
 	$(BIN)/python -m pip install -q pip-audit
 	$(BIN)/pip-audit --skip-editable
 
-clean:
+clean:  # derived files only: state/ (contributions, sessions) is never deleted here
 	rm -rf instance .pytest_cache

@@ -30,9 +30,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Dossier des artefacts dérivés (base, index, exports, cache)."),
     Setting("DATABASE_URL", "",
             "URL SQLAlchemy de la base. Vide : fichier SQLite construit sous INSTANCE."),
+    Setting("STATE", str(PROJECT_ROOT / "state"),
+            "Dossier de l'état (contributions, décisions, sessions, compteurs, clé secrète "
+            "générée) : jamais dérivé, jamais reconstruit, à sauvegarder."),
+    Setting("STATE_DATABASE_URL", "",
+            "URL SQLAlchemy de la base d'état. Vide : fichier SQLite state.sqlite sous STATE."),
     Setting("SECRET_KEY", "",
-            "Clé secrète des sessions et jetons CSRF. Vide : clé aléatoire par processus "
-            "(les formulaires expirent au redémarrage)."),
+            "Clé secrète des sessions et jetons CSRF. Vide : une clé générée une fois et "
+            "gardée dans l'état, la même pour tous les processus."),
     Setting("SITE_URL", "http://127.0.0.1:5000",
             "Adresse publique du site, utilisée dans les exports, les flux et les lettres."),
     Setting("FORGE_URL", "",
@@ -49,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Nombre d'envois de formulaires publics (contributions, connexion) acceptés par "
             "adresse IP et par heure ; au-delà, réponse 429. Les lettres d'accès aux documents "
             "(CADA) en acceptent cinq fois plus. 0 : pas de limite."),
+    Setting("TRUSTED_PROXIES", 0,
+            "Nombre de mandataires inverses de confiance devant le site : l'adresse du client "
+            "est alors lue dans X-Forwarded-For (ProxyFix). 0 : l'adresse de la connexion."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 PREFIX = "REGISTRY_"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date
@@ -38,3 +39,30 @@ def french_date(value: date | str | None) -> str:
     except (ValueError, IndexError):
         return str(value)
     return parts[0]
+
+
+AMOUNT_RE = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+def parse_amount(text: str) -> int | float:
+    """A finite, non-negative number written in figures (« 34 500 000 », « 1,5 », « 12 € »);
+    raises ValueError (French message) for nan, inf, 1e999, a negative amount or text."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
+    number = float(cleaned) if AMOUNT_RE.match(cleaned) else math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"montant « {text[:40]} » invalide : un nombre positif écrit en "
+                         "chiffres est attendu (ex. 34 500 000)")
+    return int(number) if number.is_integer() else number
+
+
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters of `text` that no page, feed or file may carry (C0 except tab,
+    newline and carriage return, DEL, U+FFFE, U+FFFF), as U+XXXX codes."""
+    return sorted({f"U+{ord(ch):04X}" for ch in CONTROL_RE.findall(text)})
+
+
+def without_controls(text: str) -> str:
+    return CONTROL_RE.sub("", text)

@@ -233,7 +233,8 @@ def main() -> None:
         args.workdir / "extra"
     shutil.copytree(ROOT / "data" / "algorithms", data)
     _module("bench_corpus").generate(ROOT / "data" / "algorithms", extra, args.extra, seed=7)
-    env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance)}
+    env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
+           "REGISTRY_STATE": str(Path(instance).parent / "state")}
     command = [sys.executable, "-m", "registry.cli", "build"]
 
     def build(*flags: str) -> int:

@@ -4,7 +4,9 @@ per process: two would conflict)."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +25,25 @@ from registry.config import PROJECT_ROOT, load_settings
 DATA = PROJECT_ROOT / "data" / "algorithms"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def state_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Nothing in the suite writes the project's own state folder: REGISTRY_STATE points to a
+    throw-away folder (commands run in-process or as child processes inherit it)."""
+    root = tmp_path_factory.mktemp("etat")
+    previous = os.environ.get("REGISTRY_STATE")
+    os.environ["REGISTRY_STATE"] = str(root)
+    yield root
+    if previous is None:
+        os.environ.pop("REGISTRY_STATE", None)
+    else:
+        os.environ["REGISTRY_STATE"] = previous
+
+
+def fresh_state() -> str:
+    """A new empty state folder (its own queue, counters and sessions)."""
+    return tempfile.mkdtemp(prefix="app-", dir=os.environ["REGISTRY_STATE"])
+
+
 @pytest.fixture(scope="session")
 def built_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real dataset built once per session into a throw-away instance folder."""
@@ -33,7 +54,7 @@ def built_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def make_app(instance: Path, data: Path = DATA, **config: object):  # noqa: ANN201
     settings = {"DATA": str(data), "INSTANCE": str(instance), "TESTING": True,
-                "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False}
+                "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "STATE": fresh_state()}
     settings.update(config)
     return create_app(settings)
 

@@ -52,12 +52,20 @@ def copy_real_data(repo: Path, date: str = "2026-01-15T10:00:00+01:00") -> Path:
 
 
 def settings(data: Path, instance: Path) -> dict:
-    return load_settings({"DATA": str(data), "INSTANCE": str(instance)})
+    """Settings of a throw-away site: its state folder beside its instance folder."""
+    return load_settings({"DATA": str(data), "INSTANCE": str(instance),
+                          "STATE": str(instance.parent / "state")})
+
+
+def env(data: Path, instance: Path) -> dict:
+    """The same settings as environment variables, for `registry` commands."""
+    return {"REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
+            "REGISTRY_STATE": str(instance.parent / "state")}
 
 
 def built_app(data: Path, instance: Path, **config: object):  # noqa: ANN201
     build(settings(data, instance), full=True)
-    return make_app(instance, data, **config)
+    return make_app(instance, data, **{"STATE": settings(data, instance)["STATE"], **config})
 
 
 def form_values(html: bytes, selector: str = "form.formulaire-contribution") -> dict[str, str]:

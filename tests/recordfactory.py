@@ -91,8 +91,15 @@ def record_text(meta: dict, body: str | None = None) -> str:
 
 
 def administrations_of(folder: Path) -> Path:
-    """The administrations folder beside a records folder (as the settings default)."""
-    return Path(folder).parent / "administrations"
+    """The administrations folder beside a records folder (as the settings default).
+
+    A records folder directly under pytest's base folder (a bare ``tmp_path``) would share
+    its administrations with every other test: refused."""
+    parent = Path(folder).parent
+    if parent.name.startswith("pytest-") and parent.parent.name.startswith("pytest-of-"):
+        raise ValueError(f"write records into a subfolder of {folder} (e.g. tmp_path / "
+                         "'algorithms'): its administrations would be shared between tests")
+    return parent / "administrations"
 
 
 def write_administration(folder: Path, ident: str = ADMIN_ID, body: str = "",

@@ -173,7 +173,7 @@ def test_explanation_letter(cnaf) -> None:  # noqa: ANN001
 
 
 def test_explanation_cites_article_22_for_automated_decisions(tmp_path: Path) -> None:
-    path = write_record(tmp_path, "auto", degre_automatisation="entierement_automatise")
+    path = write_record(tmp_path / "data", "auto", degre_automatisation="entierement_automatise")
     letter = render_letter(load_records(path)[0], _request("explication"))
     assert "article 22 du RGPD" in letter.text
 
@@ -349,8 +349,8 @@ def test_cli_referral_uses_the_request_logged_in_the_record(cli, tmp_path: Path)
                  "objet": "Code source", "statut": "refus_implicite"},
                 {"date_envoi": "2026-03-10", "demandeur": "Association", "destinataire": "X",
                  "objet": "Budget", "statut": "refus_expres", "date_reponse": "2026-03-20"}]
-    write_record(tmp_path, "suivi", demandes=demandes)
-    result = cli("cada", "lettre", "suivi", "--data", str(tmp_path), "--demandeur", "A",
+    write_record(tmp_path / "data", "suivi", demandes=demandes)
+    result = cli("cada", "lettre", "suivi", "--data", str(tmp_path / "data"), "--demandeur", "A",
                  "--type", "saisine", "--date", "2026-04-01")
     assert result.exit_code == 0, result.output
     assert "envoyée le 10 mars 2026" in result.output

@@ -10,8 +10,8 @@ import pytest
 
 from registry.build.pipeline import build
 from registry.contributions import queue as subs
-from registry.db.engine import get_engine
 from registry.records.validate import check_file
+from registry.state import state_engine
 from tests.contribrepo import commit_all, git, init_repo, settings
 from tests.recordfactory import record_meta, with_etats, write_record
 
@@ -30,7 +30,7 @@ def correction(site: dict, **changes: object) -> subs.Submission:
     data = site["data"]
     current = check_file(data / "caf-essai.md")
     meta = {**current.meta, **changes}
-    return subs.create(get_engine(site["settings"]), "correction", "caf-essai", meta,
+    return subs.create(state_engine(site["settings"]), "correction", "caf-essai", meta,
                        current.body, message="Le statut a changé : voir le rapport.",
                        name="Camille", email="camille@example.org",
                        base_hash=subs.file_hash(data / "caf-essai.md"))
@@ -55,8 +55,8 @@ def test_accepted_submission_writes_a_file_that_registry_validate_accepts(repo: 
 
 
 def _env(site: dict) -> dict:
-    return {"REGISTRY_DATA": str(site["data"]),
-            "REGISTRY_INSTANCE": site["settings"]["INSTANCE"]}
+    return {"REGISTRY_DATA": str(site["data"]), "REGISTRY_INSTANCE": site["settings"]["INSTANCE"],
+            "REGISTRY_STATE": site["settings"]["STATE"]}
 
 
 def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:
@@ -66,7 +66,7 @@ def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:
     done = cli("submissions", "reject", str(sub.id), "--raison", "Source introuvable.",
                env=_env(repo))
     assert done.exit_code == 0
-    stored = subs.get(get_engine(repo["settings"]), sub.id)
+    stored = subs.get(state_engine(repo["settings"]), sub.id)
     assert stored.status == subs.REJECTED and stored.reason == "Source introuvable."
     assert check_file(repo["data"] / "caf-essai.md").meta["statut"] == "deploye"
 
@@ -77,15 +77,17 @@ def test_submissions_survive_a_full_rebuild(repo: dict) -> None:
     build(repo["settings"], full=True)
     write_record(repo["data"], "troisieme", nom="Troisième")
     build(repo["settings"], full=True)
-    assert subs.get(get_engine(repo["settings"]), sub.id).status == subs.PENDING
-    database = Path(repo["settings"]["INSTANCE"]) / "registry.sqlite"
-    with sqlite3.connect(database) as con:
+    assert subs.get(state_engine(repo["settings"]), sub.id).status == subs.PENDING
+    with sqlite3.connect(Path(repo["settings"]["STATE"]) / "state.sqlite") as con:
         assert con.execute("SELECT count(*) FROM contribution").fetchone() == (1,)
+    with sqlite3.connect(Path(repo["settings"]["INSTANCE"]) / "registry.sqlite") as con:
         assert con.execute("SELECT count(*) FROM algorithme").fetchone() == (3,)
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+    assert "contribution" not in tables  # the derived database holds no state
 
 
 def test_a_failed_write_leaves_the_submission_pending(repo: dict) -> None:
-    engine = get_engine(repo["settings"])
+    engine = state_engine(repo["settings"])
     sub = subs.create(engine, "nouvelle", "nouvelle-fiche", record_meta(nom="Nouvelle"),
                       "Texte.")
     (repo["data"] / "nouvelle-fiche.md").mkdir()  # the target cannot be replaced by a file
@@ -101,7 +103,7 @@ def test_a_failed_write_leaves_the_submission_pending(repo: dict) -> None:
 def test_a_changed_record_needs_force(repo: dict) -> None:
     sub = correction(repo, statut="suspendu")
     write_record(repo["data"], "caf-essai", nom="Renommé entre-temps")
-    engine = get_engine(repo["settings"])
+    engine = state_engine(repo["settings"])
     with pytest.raises(subs.SubmissionError, match="a changé depuis la proposition"):
         subs.accept(engine, repo["data"], sub.id)
     assert subs.accept(engine, repo["data"], sub.id, force=True).path is not None
@@ -118,7 +120,7 @@ def test_accept_commits_on_the_current_branch_with_the_submitters_name(repo: dic
     assert log.startswith(f"Camille|Update record caf-essai (contribution #{sub.id})")
     assert log.splitlines()[-1] == "data/algorithms/caf-essai.md"  # the staged file stays out
     assert "A  notes.txt" in git(repo["repo"], "status", "--short")
-    assert subs.get(get_engine(repo["settings"]), sub.id).commit == \
+    assert subs.get(state_engine(repo["settings"]), sub.id).commit == \
         git(repo["repo"], "rev-parse", "HEAD")
 
 

@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 
 from registry.build.pipeline import build
 from registry.contributions import queue as subs
-from registry.db.engine import get_engine
 from registry.records.validate import check_file, check_text
+from registry.state import state_engine
 from tests.contribrepo import (
     built_app,
     commit_all,
@@ -21,6 +21,7 @@ from tests.contribrepo import (
     init_repo,
     settings,
 )
+from tests.contribrepo import env as contrib_env
 from tests.recordfactory import write_record
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -34,7 +35,7 @@ def site(tmp_path: Path) -> dict:
     commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
     app = built_app(data, tmp_path / "instance")
     return {"repo": repo, "data": data, "app": app, "client": app.test_client(),
-            "engine": get_engine(settings(data, tmp_path / "instance"))}
+            "engine": state_engine(settings(data, tmp_path / "instance"))}
 
 
 def new_proposal(client, **changes: str) -> dict:  # noqa: ANN001
@@ -99,8 +100,7 @@ def test_a_new_proposal_goes_through_the_queue_to_a_valid_file(site: dict, cli) 
     download = client.get(f"/contributions/{sub.token}/ville-essai-cantine.md")
     assert "attachment" in download.headers["Content-Disposition"]
     assert check_text(Path("ville-essai-cantine.md"), download.data.decode()).ok
-    env = {"REGISTRY_DATA": str(site["data"]),
-           "REGISTRY_INSTANCE": site["app"].config["INSTANCE"]}
+    env = contrib_env(site["data"], Path(site["app"].config["INSTANCE"]))
     assert cli("submissions", "accept", str(sub.id), env=env).exit_code == 0
     written = site["data"] / "ville-essai-cantine.md"
     assert written.read_text() == download.data.decode()
@@ -128,8 +128,7 @@ def test_a_rejected_report_shows_its_reason_at_its_tracking_url(site: dict, cli)
     assert sent.status_code == 303
     [sub] = subs.queue(site["engine"])
     assert sub.kind == "signalement" and not sub.has_file
-    env = {"REGISTRY_DATA": str(site["data"]),
-           "REGISTRY_INSTANCE": site["app"].config["INSTANCE"]}
+    env = contrib_env(site["data"], Path(site["app"].config["INSTANCE"]))
     result = cli("submissions", "reject", str(sub.id), "--raison",
                  "La source ne dit pas cela.", env=env)
     assert result.exit_code == 0
@@ -212,8 +211,8 @@ def test_done_when_a_correction_of_match_ft_is_proposed_accepted_built_and_shown
     tracking = sent.headers["Location"]
     assert "En attente de relecture" in client.get(tracking).get_data(as_text=True)
 
-    [sub] = subs.queue(get_engine(settings(data, instance)))
-    env = {"REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance)}
+    [sub] = subs.queue(state_engine(settings(data, instance)))
+    env = contrib_env(data, instance)
     accepted = cli("submissions", "accept", str(sub.id), "--commit", env=env)
     assert accepted.exit_code == 0, accepted.output
     build(settings(data, instance))

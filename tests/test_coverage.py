@@ -180,10 +180,11 @@ def test_record_scores_least_transparent_first(coverage) -> None:  # noqa: ANN00
 
 
 def test_record_without_applicable_criteria_is_listed_last(tmp_path: Path) -> None:
-    write_record(tmp_path, "a-rien", transparence={c.key: {"etat": "sans_objet"}
+    data = tmp_path / "algorithms"
+    write_record(data, "a-rien", transparence={c.key: {"etat": "sans_objet"}
                                                    for c in cat.CRITERIA})
-    write_record(tmp_path, "b-peu")
-    scores = record_scores(load_records(tmp_path))
+    write_record(data, "b-peu")
+    scores = record_scores(load_records(data))
     assert [s.id for s in scores] == ["b-peu", "a-rien"]
     assert scores[-1].score.texte == "0 / 0 (—)"
 
@@ -285,9 +286,10 @@ def test_cli_missing_folder_gives_a_french_message(cli, tmp_path: Path) -> None:
 
 
 def test_cli_invalid_records_are_reported(cli, tmp_path: Path) -> None:  # noqa: ANN001
-    write_record(tmp_path, "bonne")
-    write_record(tmp_path, "mauvaise", domaine="astrologie")
-    result = cli("coverage", "--data", str(tmp_path))
+    data = tmp_path / "algorithms"
+    write_record(data, "bonne")
+    write_record(data, "mauvaise", domaine="astrologie")
+    result = cli("coverage", "--data", str(data))
     assert result.exit_code == 1
     assert "mauvaise.md" in result.output and "registry validate" in result.output
     assert "Traceback" not in result.output
@@ -300,9 +302,10 @@ def test_cli_json_and_csv_are_exclusive(cli, dataset: Path) -> None:  # noqa: AN
 
 
 def test_administration_groups_are_keyed_by_id_and_labelled_by_name(tmp_path: Path) -> None:
-    write_record(tmp_path, "a", administration={"nom": "Pôle emploi", "type": "etat"})
-    write_record(tmp_path, "b", administration="pole-emploi")
-    write_record(tmp_path, "c", administration={"nom": "Ville de Paris", "type": "collectivite"})
-    groups = breakdown(load_records(tmp_path), "administration")
+    data = tmp_path / "algorithms"
+    write_record(data, "a", administration={"nom": "Pôle emploi", "type": "etat"})
+    write_record(data, "b", administration="pole-emploi")
+    write_record(data, "c", administration={"nom": "Ville de Paris", "type": "collectivite"})
+    groups = breakdown(load_records(data), "administration")
     assert [(g.slug, g.libelle, g.total) for g in groups] == [
         ("pole-emploi", "Pôle emploi", 2), ("ville-de-paris", "Ville de Paris", 1)]

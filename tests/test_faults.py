@@ -40,7 +40,8 @@ DB = "registry.sqlite"
 
 def _env(data: Path, instance: Path) -> dict:
     return {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
-            "REGISTRY_SECRET_KEY": "fautes", "PYTHONPATH": str(PROJECT_ROOT)}
+            "REGISTRY_STATE": str(instance.parent / "state"), "REGISTRY_SECRET_KEY": "fautes",
+            "PYTHONPATH": str(PROJECT_ROOT)}
 
 
 def cli(data: Path, instance: Path, *args: str,
@@ -246,7 +247,7 @@ def _release(proc: subprocess.Popen) -> None:
 
 
 def _contributions(instance: Path) -> int:
-    with sqlite3.connect(instance / DB) as con:
+    with sqlite3.connect(instance.parent / "state" / "state.sqlite") as con:
         try:
             return con.execute("SELECT count(*) FROM contribution").fetchone()[0]
         except sqlite3.OperationalError:
@@ -254,23 +255,25 @@ def _contributions(instance: Path) -> int:
 
 
 def test_database_write_locked(small: Site) -> None:
-    """Another process holds the write lock: pages keep being read (WAL); a contribution
-    waits, then is refused with a French 503 saying it was not saved; nothing is stored."""
-    locker = _hold_lock(small.instance / DB, exclusive=False)
+    """Another process holds the write lock of the state store: pages keep being read (the
+    derived database is another file); a contribution waits, then is refused with a French
+    503 saying it was not saved; nothing is stored."""
+    message = {"message": "La date de mise en service est fausse."}
+    status, _, _ = small.post_form("/algorithmes/algo-1/signaler", message)
+    assert status == 303 and _contributions(small.instance) == 1
+    locker = _hold_lock(small.instance.parent / "state" / "state.sqlite", exclusive=False)
     try:
         started = time.monotonic()
         assert_clean_page(*small.request("/algorithmes/algo-1"), 200)
         assert time.monotonic() - started < 5
-        status, ctype, body = small.post_form("/algorithmes/algo-1/signaler",
-                                              {"message": "La date de mise en service est fausse."})
+        status, ctype, body = small.post_form("/algorithmes/algo-1/signaler", message)
         assert_clean_page(status, ctype, body, 503)
         assert "pas été enregistré" in body
     finally:
         _release(locker)
-    assert _contributions(small.instance) == 0
-    status, _, _ = small.post_form("/algorithmes/algo-1/signaler",
-                                   {"message": "La date de mise en service est fausse."})
-    assert status == 303 and _contributions(small.instance) == 1
+    assert _contributions(small.instance) == 1
+    status, _, _ = small.post_form("/algorithmes/algo-1/signaler", message)
+    assert status == 303 and _contributions(small.instance) == 2
 
 
 def test_database_exclusively_locked(small: Site) -> None:
@@ -433,7 +436,7 @@ from pathlib import Path
 
 root, source = Path(sys.argv[1]), Path(sys.argv[2])
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(root)], check=True)
-instance, data = root / "instance", root / "data"
+instance, data, state = root / "instance", root / "data", root / "state"
 instance.mkdir()
 subprocess.run(["cp", "-a", str(source / "data"), str(data)], check=True)
 subprocess.run(["cp", "-a", str(source / "instance" / "registry.sqlite"),
@@ -444,15 +447,16 @@ for folder in (source / "instance").glob("index-*"):
 from werkzeug.security import generate_password_hash
 from registry import create_app
 from registry.contributions import queue as submissions
-from registry.db.engine import get_engine
+from registry.state import state_engine
 
-app = create_app({"DATA": str(data), "INSTANCE": str(instance), "SECRET_KEY": "x",
-                  "WTF_CSRF_ENABLED": False, "MAINTAINER_PASSWORD_HASH":
+app = create_app({"DATA": str(data), "INSTANCE": str(instance), "STATE": str(state),
+                  "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False, "MAINTAINER_PASSWORD_HASH":
                   generate_password_hash("mdp", "pbkdf2:sha256:1000")})
 client = app.test_client()
 out = {"lecture_avant": client.get("/algorithmes/algo-1").status_code}
-proposal = submissions.create(get_engine(app.config), "nouvelle", "algo-propose",
+proposal = submissions.create(state_engine(app.config), "nouvelle", "algo-propose",
                               json.loads(sys.argv[3]), "## Description\\n\\n" + "x" * 200000)
+out["connexion"] = client.post("/mainteneurs/connexion", data={"password": "mdp"}).status_code
 
 filler = root / "remplissage"
 with open(filler, "wb") as handle:
@@ -468,7 +472,6 @@ message = "La date de mise en service est fausse : voir le rapport annuel."
 response = client.post("/algorithmes/algo-1/signaler", data={"message": message})
 out["envoi"] = [response.status_code, response.get_data(as_text=True)]
 out["lecture_pleine"] = client.get("/algorithmes/algo-2").status_code
-client.post("/mainteneurs/connexion", data={"password": "mdp"})
 response = client.post(f"/mainteneurs/contributions/{proposal.id}/accepter",
                        data={"raison": "ok"}, follow_redirects=True)
 out["acceptation"] = [response.status_code, response.get_data(as_text=True)]
@@ -477,6 +480,8 @@ out["fichiers_fiches"] = sorted(p.name for p in data.iterdir())
 filler.unlink()
 with sqlite3.connect(instance / "registry.sqlite") as con:
     out["integrite"] = con.execute("PRAGMA integrity_check").fetchone()[0]
+with sqlite3.connect(state / "state.sqlite") as con:
+    out["integrite_etat"] = con.execute("PRAGMA integrity_check").fetchone()[0]
     out["contributions"] = con.execute(
         "SELECT id, kind, status FROM contribution ORDER BY id").fetchall()
 response = client.post("/algorithmes/algo-1/signaler", data={"message": "Erreur de date."})
@@ -511,12 +516,13 @@ def test_disk_full_while_submitting(tmp_path: Path) -> None:
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["remplissage"] == "No space left on device"
     assert out["lecture_avant"] == 200 and out["lecture_pleine"] == 200
+    assert out["connexion"] == 303
     status, body = out["envoi"]
     assert status == 503 and "pas été enregistré" in body and "Traceback" not in body
     status, body = out["acceptation"]
     assert status == 200 and "non acceptée" in body and "reste en attente" in body
     assert out["fichiers_fiches"] == ["algo-0.md", "algo-1.md", "algo-2.md"]
-    assert out["integrite"] == "ok"
+    assert out["integrite"] == out["integrite_etat"] == "ok"
     assert out["contributions"] == [[1, "nouvelle", "en_attente"]]
     assert out["envoi_apres"] == 303
     assert not any(mountpoint.iterdir())  # the tmpfs lived only in the child's namespace

@@ -71,7 +71,7 @@ def test_registry_feed_lists_changes_newest_first(client) -> None:  # noqa: ANN0
     assert entries[1].findtext(f"{A}summary") == "Champs modifiés : Statut."
     assert entries[2].findtext(f"{A}summary") == "Nouvelle fiche."
     assert entries[1].find(f"{A}link").get("href").startswith(
-        "http://localhost/algorithmes/caf-essai/historique#version-")
+        "http://127.0.0.1:5000/algorithmes/caf-essai/historique#version-")  # SITE_URL
 
 
 def test_administration_feed_has_only_its_records(client) -> None:  # noqa: ANN001

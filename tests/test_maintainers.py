@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -9,9 +12,9 @@ from bs4 import BeautifulSoup
 from werkzeug.security import generate_password_hash
 
 from registry.contributions import queue as subs
-from registry.db.engine import get_engine
 from registry.records.validate import check_file
-from tests.conftest import make_app
+from registry.state import state_engine
+from tests.conftest import make_app, serving
 from tests.contribrepo import built_app, commit_all, init_repo, settings
 from tests.recordfactory import write_record
 
@@ -27,7 +30,7 @@ def site(tmp_path: Path) -> dict:
     commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
     instance = tmp_path / "instance"
     app = built_app(data, instance, MAINTAINER_PASSWORD_HASH=HASH)
-    engine = get_engine(settings(data, instance))
+    engine = state_engine(settings(data, instance))
     current = check_file(data / "caf-essai.md")
     sub = subs.create(engine, "correction", "caf-essai", {**current.meta, "statut": "suspendu"},
                       current.body, message="Suspendu depuis mars.", email="prive@example.org",
@@ -98,9 +101,22 @@ def test_no_password_means_closed_except_in_development(site: dict) -> None:
     closed = make_app(site["instance"], site["data"], TESTING=False).test_client()
     assert closed.get("/mainteneurs/connexion").status_code == 403
     assert login(closed, "mainteneur").status_code == 403
-    dev = make_app(site["instance"], site["data"], DEBUG=True).test_client()
-    assert "Mode développement" in dev.get("/mainteneurs/connexion").get_data(as_text=True)
-    assert login(dev, "mainteneur").status_code == 303
+    debug_elsewhere = make_app(site["instance"], site["data"], DEBUG=True).test_client()
+    assert debug_elsewhere.get("/mainteneurs/connexion").status_code == 403  # not Werkzeug's
+    with serving(make_app(site["instance"], site["data"], DEBUG=True)) as url:
+        with urllib.request.urlopen(f"{url}/mainteneurs/connexion", timeout=10) as page:
+            assert "Mode développement" in page.read().decode()
+        opener = urllib.request.build_opener(NoRedirect)
+        data = urllib.parse.urlencode({"password": "mainteneur"}).encode()
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            opener.open(f"{url}/mainteneurs/connexion", data=data, timeout=10)
+        answer.value.close()
+        assert answer.value.code == 303
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        return None
 
 
 def test_accept_and_reject_from_the_web(site: dict) -> None:

@@ -19,6 +19,8 @@ from registry.config import load_settings
 from registry.contributions import queue as submissions
 from registry.db.engine import _ENGINES, database_url, get_engine
 from registry.db.store import Store
+from registry.state import _ENGINES as STATE_ENGINES
+from registry.state import state_engine
 from tests import pg_server
 from tests.conftest import DATA, make_app
 from tests.recordfactory import with_etats, write_record
@@ -33,8 +35,9 @@ def postgres() -> Iterator[pg_server.Cluster]:
     except pg_server.ServerUnavailable as exc:
         pytest.fail(str(exc), pytrace=False)
     yield cluster
-    for url in [u for u in _ENGINES if f":{cluster.port}/" in u]:
-        _ENGINES.pop(url).dispose()
+    for engines in (_ENGINES, STATE_ENGINES):
+        for url in [u for u in engines if f":{cluster.port}/" in u]:
+            engines.pop(url).dispose()
     cluster.stop()
 
 
@@ -154,8 +157,8 @@ def test_incremental_rebuild_in_postgresql(postgres: pg_server.Cluster,
 
 
 def test_submission_queue_in_postgresql(postgres: pg_server.Cluster, tmp_path: Path) -> None:
-    engine = get_engine({"DATABASE_URL": postgres.create_database("contributions"),
-                         "INSTANCE": str(tmp_path)})
+    engine = state_engine({"STATE_DATABASE_URL": postgres.create_database("contributions"),
+                           "STATE": str(tmp_path)})
     sub = submissions.create(engine, "signalement", "fiche-0", message="Erreur sur le budget",
                              name="Camille")
     other = submissions.create(engine, "signalement", "fiche-1", message="Lien mort")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
+from registry import jsonout
 from registry.cada.deadlines import DateError, compute_deadlines, date_fr, parse_date
 from registry.cada.letters import (
     LEGAL_NOTICE,
@@ -53,7 +53,7 @@ def delais(reception: str, refus_expres: str | None, enregistrement_cada: str | 
     except DateError as err:
         raise click.UsageError(str(err)) from None
     if as_json:
-        click.echo(json.dumps(deadlines.to_json(), indent=2))
+        click.echo(jsonout.dumps(deadlines.to_json(), indent=2))
         return
     from registry.cada.deadlines import EXPLANATIONS
 

@@ -1,4 +1,5 @@
-"""Contribution commands: `registry submissions list|show|accept|reject`, `registry diff`."""
+"""Contribution commands: `registry submissions list|show|accept|reject|export|import|migrate`,
+`registry diff`. The queue lives in the state store (STATE or STATE_DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -6,27 +7,55 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from registry.config import load_settings
+from registry.contributions import backup
 from registry.contributions import queue as subs
-from registry.db.engine import get_engine
 from registry.records.diff import field_changes, format_report
 from registry.records.validate import check_file
 from registry.records.versions import GitError, diff_revisions
+from registry.state import StateUnavailable, state_engine
+from registry.state.legacy import migrate_legacy_queue
 
 
 def _settings(ctx: click.Context) -> dict:
     return ctx.obj
 
 
+def _engine(ctx: click.Context):  # noqa: ANN202
+    try:
+        return state_engine(_settings(ctx))
+    except (SQLAlchemyError, StateUnavailable) as exc:
+        _fail(f"stockage d'état inaccessible ({str(exc).splitlines()[0][:200]})")
+
+
 @click.group()
 @click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
 @click.option("--instance", type=click.Path(path_type=Path), help="Dossier des artefacts.")
+@click.option("--state", type=click.Path(path_type=Path),
+              help="Dossier de l'état (la file des contributions).")
 @click.pass_context
-def submissions(ctx: click.Context, data: Path | None, instance: Path | None) -> None:
-    """Relire les contributions : lister, afficher, accepter, refuser."""
-    overrides = {k: str(v) for k, v in (("DATA", data), ("INSTANCE", instance)) if v}
+def submissions(ctx: click.Context, data: Path | None, instance: Path | None,
+                state: Path | None) -> None:
+    """Relire les contributions : lister, afficher, accepter, refuser, sauvegarder."""
+    overrides = {k: str(v) for k, v in (("DATA", data), ("INSTANCE", instance),
+                                        ("STATE", state)) if v}
     ctx.obj = load_settings(overrides)
+    if ctx.invoked_subcommand != "migrate":
+        _migrate(ctx.obj, quiet=True)
+
+
+def _migrate(settings: dict, quiet: bool) -> int:
+    try:
+        moved = migrate_legacy_queue(settings)
+    except (SQLAlchemyError, StateUnavailable, OSError) as exc:
+        _fail(f"la file de l'ancienne base n'a pas pu être déplacée "
+              f"({str(exc).splitlines()[0][:200]}) ; rien n'a été perdu")
+    if moved or not quiet:
+        click.echo(f"{moved} contribution(s) déplacée(s) de la base dérivée vers le "
+                   "stockage d'état.", err=True)
+    return moved
 
 
 def _fail(message: str) -> None:
@@ -34,8 +63,8 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _get(settings: dict, ident: int) -> subs.Submission:
-    sub = subs.get(get_engine(settings), ident)
+def _get(ctx: click.Context, ident: int) -> subs.Submission:
+    sub = subs.get(_engine(ctx), ident)
     if sub is None:
         _fail(f"aucune contribution n° {ident}")
     return sub  # type: ignore[return-value]
@@ -46,7 +75,7 @@ def _get(settings: dict, ident: int) -> subs.Submission:
 @click.pass_context
 def list_(ctx: click.Context, statut: str | None) -> None:
     """Lister la file des contributions (en attente d'abord)."""
-    rows = subs.queue(get_engine(_settings(ctx)), statut)
+    rows = subs.queue(_engine(ctx), statut)
     if not rows:
         click.echo("Aucune contribution.")
         return
@@ -63,7 +92,7 @@ def list_(ctx: click.Context, statut: str | None) -> None:
 def show(ctx: click.Context, ident: int) -> None:
     """Afficher une contribution : message, changements proposés, validation."""
     settings = _settings(ctx)
-    sub = _get(settings, ident)
+    sub = _get(ctx, ident)
     click.echo(f"Contribution n° {sub.id} : {sub.kind_label}, fiche « {sub.record_id} »")
     click.echo(f"Statut : {sub.status_label} (proposée le {sub.created_at})")
     if sub.name:
@@ -103,7 +132,7 @@ def accept(ctx: click.Context, ident: int, do_commit: bool, branch: str | None, 
     """Accepter une contribution : écrire data/algorithms/<id>.md (et le committer)."""
     settings = _settings(ctx)
     try:
-        done = subs.accept(get_engine(settings), Path(settings["DATA"]), ident, raison,
+        done = subs.accept(_engine(ctx), Path(settings["DATA"]), ident, raison,
                            commit=do_commit, branch=branch, force=force)
     except subs.SubmissionError as exc:
         _fail(str(exc))
@@ -121,10 +150,51 @@ def accept(ctx: click.Context, ident: int, do_commit: bool, branch: str | None, 
 def reject(ctx: click.Context, ident: int, raison: str) -> None:
     """Refuser une contribution, avec la raison montrée sur sa page de suivi."""
     try:
-        subs.reject(get_engine(_settings(ctx)), ident, raison)
+        subs.reject(_engine(ctx), ident, raison)
     except subs.SubmissionError as exc:
         _fail(str(exc))
     click.echo(f"Contribution n° {ident} refusée.")
+
+
+@submissions.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fichier de sauvegarde (défaut : sortie standard).")
+@click.pass_context
+def export_(ctx: click.Context, output: Path | None) -> None:
+    """Sauvegarder toute la file (JSON ; contient les courriels privés : gardez-la privée)."""
+    engine = _engine(ctx)
+    if output is None:
+        click.echo(backup.export_text(engine), nl=False)
+        return
+    try:
+        count = backup.write_export(engine, output)
+    except OSError as exc:
+        _fail(f"écriture de {output} impossible ({exc.strerror or exc})")
+    click.echo(f"{count} contribution(s) sauvegardée(s) dans {output}.", err=True)
+
+
+@submissions.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, file: Path) -> None:
+    """Restaurer une sauvegarde : ajoute les contributions absentes de la file."""
+    try:
+        report = backup.import_file(_engine(ctx), file)
+    except backup.BackupError as exc:
+        _fail(str(exc))
+    for problem in report.problems[:50]:
+        click.echo(problem, err=True)
+    if report.problems:
+        _fail(f"{len(report.problems)} problème(s) : rien n'a été importé")
+    click.echo(f"{report.added} contribution(s) ajoutée(s), {report.skipped} déjà présente(s).",
+               err=True)
+
+
+@submissions.command()
+@click.pass_context
+def migrate(ctx: click.Context) -> None:
+    """Déplacer la file d'une ancienne version (dans la base dérivée) vers l'état."""
+    _migrate(_settings(ctx), quiet=False)
 
 
 @click.command()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from registry import jsonout
 from registry.config import load_settings
 from registry.coverage.figures import CSV_TABLES, Coverage, compute, rows_to_csv, to_csv
 from registry.coverage.trend import Trend, csv_rows, trend
@@ -91,7 +91,7 @@ def coverage(data: Path | None, as_json: bool, as_csv: bool, table: str,
         out = cov.as_dict()
         if history is not None:
             out["tendance"] = history.as_dict()
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(jsonout.dumps(out, ensure_ascii=False, indent=2))
     else:
         lines = text_report(cov, folder) + (trend_lines(history) if history else [])
         click.echo("\n".join(lines))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def freeze(output: Path | None, dynamic_url: str, instance: Path | None,
     if dynamic_url and not dynamic_url.startswith(("http://", "https://")):
         raise click.BadParameter("l'adresse doit commencer par http:// ou https://",
                                  param_hint="--site-dynamique")
-    app = create_app(overrides)
+    # no form is posted to a static copy: a throw-away key, the state store is not needed
+    app = create_app({"SECRET_KEY": secrets.token_hex(16), **overrides}
+                     if not settings.get("SECRET_KEY") else overrides)
     try:
         frozen = run_freeze(app, folder, dynamic_url)
     except FreezeError as exc:

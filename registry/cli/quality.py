@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
+from registry import jsonout
 from registry.config import load_settings
 from registry.quality.checks import totals, worklist
 from registry.quality.linkcheck import check_links, dead_links_by_record
@@ -68,7 +68,7 @@ def qualite(data: Path | None, as_json: bool, limit: int) -> None:
     items = worklist(records, dead_links_by_record(Path(settings["INSTANCE"]), records))
     by_domain, by_type = totals(items, "domaine"), totals(items, "administration_type")
     if as_json:
-        click.echo(json.dumps({"fiches": [asdict(q) for q in items[:limit]],
+        click.echo(jsonout.dumps({"fiches": [asdict(q) for q in items[:limit]],
                                "par_domaine": [asdict(g) for g in by_domain],
                                "par_type_organisme": [asdict(g) for g in by_type]},
                               ensure_ascii=False, indent=2))

@@ -12,6 +12,13 @@ from registry.build.pipeline import BuildBusy
 from registry.build.pipeline import build as run_build
 from registry.config import load_settings
 from registry.records.model import InvalidRecords
+from registry.state import StateUnavailable
+from registry.state.legacy import legacy_queue_present, migrate_legacy_queue
+
+# Requests bounded on every server (the application refuses a longer address itself, in
+# French, below these: registry.web.limits.MAX_URL).
+MAX_REQUEST_LINE = 8190
+MAX_HEADER_BYTES = 32 * 1024
 
 STAGES = {"validation": "validation", "index": "indexation"}
 
@@ -46,6 +53,15 @@ def build(full: bool, data: Path | None, instance: Path | None, wait: float) -> 
     """Valider les fiches puis construire la base et l'index (atomique, incrémental)."""
     overrides = {k: str(v) for k, v in (("DATA", data), ("INSTANCE", instance)) if v}
     settings = load_settings(overrides)
+    if legacy_queue_present(settings):  # an older version's queue, before anything else
+        try:
+            moved = migrate_legacy_queue(settings)
+        except Exception as exc:  # noqa: BLE001 - nothing may be lost: stop here
+            click.echo(f"Construction annulée : la file des contributions de la base dérivée "
+                       f"n'a pas pu être déplacée vers le stockage d'état ({exc}). Rien n'a "
+                       "été modifié.", err=True)
+            sys.exit(1)
+        click.echo(f"{moved} contribution(s) déplacée(s) vers le stockage d'état.", err=True)
     try:
         report = run_build(settings, full=full, progress=_progress(sys.stderr.isatty()),
                            lock_wait=wait)
@@ -73,6 +89,7 @@ def build(full: bool, data: Path | None, instance: Path | None, wait: float) -> 
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Servir le site avec un serveur WSGI de production (gunicorn, ou waitress)."""
     workers = workers or os.cpu_count() or 1
+    _check_start()
     click.echo(f"Registre servi sur http://{host}:{port}/ ({workers} processus × {threads} "
                "fils ; Ctrl+C pour arrêter)", err=True)
     if workers > 1:
@@ -82,7 +99,23 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
         from registry import create_app
 
-        waitress_serve(create_app(), host=host, port=port, threads=threads, ident="registre")
+        waitress_serve(create_app(), host=host, port=port, threads=threads, ident="registre",
+                       max_request_header_size=MAX_HEADER_BYTES)
+
+
+def _check_start() -> None:
+    """Refuse to start, with a clear message, rather than serve with keys that differ
+    between processes (forms and sessions would fail at random)."""
+    settings = load_settings()
+    if settings.get("SECRET_KEY"):
+        return
+    from registry.state.secrets import shared_secret
+
+    try:
+        shared_secret(settings)
+    except StateUnavailable as exc:
+        click.echo(f"Démarrage impossible : {exc}.", err=True)
+        sys.exit(1)
 
 
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
@@ -94,6 +127,9 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             for key, value in {"bind": f"{host}:{port}", "workers": workers,
                                "threads": threads, "worker_class": "gthread",
                                "timeout": 60, "graceful_timeout": 10, "accesslog": None,
+                               "limit_request_line": MAX_REQUEST_LINE,
+                               "limit_request_fields": 100,
+                               "limit_request_field_size": MAX_REQUEST_LINE,
                                "errorlog": "-", "loglevel": "warning",
                                "proc_name": "registre"}.items():
                 self.cfg.set(key, value)

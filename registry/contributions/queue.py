@@ -1,10 +1,12 @@
 """Contributions: a moderated queue of proposed records, corrections and error reports.
 
-A submission is stored first (in the same database as the derived tables, in its own
-table that `registry build` never touches), then everything else is derived from it: the
-record file it would produce, its validation, and — once a maintainer accepts it — the file
-written under the records folder, optionally committed with git. A failed write leaves the
-submission pending: nothing is lost.
+A submission is stored first, in the state store (``registry.state``: never under the
+derived INSTANCE folder, never touched by `registry build`), then everything else is derived
+from it: the record file it would produce, its validation, and — once a maintainer accepts
+it — the file written under the records folder, optionally committed with git. Its Markdown
+is rendered once, when stored: pages serve the stored HTML. A decision is taken first (a
+conditional UPDATE: one decision wins, across processes and replicas), and only the winner
+writes the file; a failed write puts the submission back in the queue: nothing is lost.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, func, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Field, Session, select, update
 
 from registry.records.validate import Checked, References, check_text
 from registry.records.writer import record_text, write_record_file
+from registry.rendering import render_markdown
+from registry.state import StateModel
 
 KINDS = {"nouvelle": "Proposition d'un nouvel algorithme",
          "correction": "Proposition de correction",
@@ -38,7 +43,7 @@ class SubmissionError(Exception):
     """A submission cannot be decided; the message is in French."""
 
 
-class Submission(SQLModel, table=True):
+class Submission(StateModel, table=True):
     """One contribution. Never derived, never rebuilt: the queue is the only copy."""
 
     __tablename__ = "contribution"
@@ -49,6 +54,7 @@ class Submission(SQLModel, table=True):
     record_id: str = Field(index=True, max_length=120)
     meta: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     message: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     name: str = Field(default="", max_length=200)  # public, optional
     email: str = Field(default="", max_length=200)  # private, optional, never shown publicly
@@ -86,10 +92,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def ensure_table(engine: Engine) -> None:
-    Submission.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
-
-
 def file_hash(path: Path) -> str:
     """sha256 of a record file, or "" when it does not exist."""
     try:
@@ -104,10 +106,9 @@ def create(engine: Engine, kind: str, record_id: str, meta: dict | None = None,
     """Store a submission and return it (with its id and tracking token)."""
     if kind not in KINDS:
         raise SubmissionError(f"type de contribution « {kind} » inconnu")
-    ensure_table(engine)
     sub = Submission(token=secrets.token_urlsafe(18), kind=kind, record_id=record_id,
-                     meta=meta, body=body, message=message.strip(), name=name.strip(),
-                     email=email.strip(),
+                     meta=meta, body=body, body_html=render_markdown(body) if body else "",
+                     message=message.strip(), name=name.strip(), email=email.strip(),
                      base_hash=base_hash, created_at=_now())
     with Session(engine, expire_on_commit=False) as session:
         session.add(sub)
@@ -116,21 +117,23 @@ def create(engine: Engine, kind: str, record_id: str, meta: dict | None = None,
     return sub
 
 
+MAX_ID = 2**63 - 1  # the largest id a database integer holds
+
+
 def get(engine: Engine, ident: int) -> Submission | None:
-    ensure_table(engine)
+    if not 0 < ident <= MAX_ID:
+        return None
     with Session(engine, expire_on_commit=False) as session:
         return session.get(Submission, ident)
 
 
 def by_token(engine: Engine, token: str) -> Submission | None:
-    ensure_table(engine)
     with Session(engine, expire_on_commit=False) as session:
         return session.exec(select(Submission).where(Submission.token == token)).first()
 
 
 def queue(engine: Engine, status: str | None = None) -> list[Submission]:
     """Submissions, pending first then newest first."""
-    ensure_table(engine)
     query = select(Submission)
     if status:
         query = query.where(Submission.status == status)
@@ -139,18 +142,59 @@ def queue(engine: Engine, status: str | None = None) -> list[Submission]:
     return sorted(rows, key=lambda s: s.status != PENDING)
 
 
-def _decide(engine: Engine, sub: Submission, status: str, reason: str, commit: str = "") -> None:
-    """Record a decision; a conditional UPDATE makes it atomic across processes and replicas."""
-    decided_at = _now()
+def html(engine: Engine, sub: Submission) -> str:
+    """The stored HTML of the submission's body (rendered and stored once for a submission
+    kept before the HTML was stored)."""
+    if sub.body_html or not sub.body:
+        return sub.body_html
+    sub.body_html = render_markdown(sub.body)
     with Session(engine) as session:
-        result = session.execute(
-            update(Submission)
-            .where(Submission.id == sub.id, Submission.status == PENDING)
-            .values(status=status, reason=reason, commit=commit, decided_at=decided_at))
+        session.execute(update(Submission).where(Submission.id == sub.id)
+                        .values(body_html=sub.body_html))
         session.commit()
-    if result.rowcount != 1:
+    return sub.body_html
+
+
+def _update(engine: Engine, where: tuple, **values: object) -> int:
+    try:
+        with Session(engine) as session:
+            result = session.execute(update(Submission).where(*where).values(**values))
+            session.commit()
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise SubmissionError(f"la base d'état est indisponible ({reason}) ; la contribution "
+                              "reste en attente") from exc
+    return result.rowcount
+
+
+def _decide(engine: Engine, sub: Submission, status: str, reason: str) -> None:
+    """Take a decision: a conditional UPDATE, so that exactly one decision wins across
+    threads, processes and replicas; the loser gets a SubmissionError."""
+    decided_at = _now()
+    won = _update(engine, (Submission.id == sub.id, Submission.status == PENDING),
+                  status=status, reason=reason, decided_at=decided_at)
+    if won != 1:
         raise SubmissionError(f"la contribution n° {sub.id} a déjà été traitée")
-    sub.status, sub.reason, sub.commit, sub.decided_at = status, reason, commit, decided_at
+    sub.status, sub.reason, sub.decided_at = status, reason, decided_at
+
+
+def _undo(engine: Engine, sub: Submission) -> None:
+    """Put back in the queue a submission whose acceptance could not be carried out."""
+    _update(engine, (Submission.id == sub.id, Submission.status == sub.status,
+                     Submission.decided_at == sub.decided_at),
+            status=PENDING, reason="", decided_at=None)
+    sub.status, sub.reason, sub.decided_at = PENDING, "", None
+
+
+def fix_id_sequence(engine: Engine) -> None:
+    """PostgreSQL: ids inserted explicitly (migration, backup) do not advance the sequence."""
+    if engine.dialect.name != "postgresql":
+        return
+    with Session(engine) as session:
+        highest = session.exec(select(func.max(Submission.id))).one() or 1
+        session.execute(text("SELECT setval(pg_get_serial_sequence('contribution', 'id'), "
+                             ":n)"), {"n": highest})
+        session.commit()
 
 
 def _pending(engine: Engine, ident: int) -> Submission:
@@ -183,14 +227,16 @@ class Accepted:
 
 def accept(engine: Engine, data: Path, ident: int, reason: str = "", commit: bool = False,
            branch: str | None = None, force: bool = False) -> Accepted:
-    """Accept a submission: write its record file (and commit it), then mark it accepted.
+    """Accept a submission: decide first, then write its record file (and commit it).
 
-    The status changes only once the file is written (and committed): a failed write
-    leaves the submission pending. With a `branch` other than the checked-out one, the
+    The decision is a conditional UPDATE: of two maintainers (or a maintainer and a
+    command) deciding at once, only the winner writes the file. A failed write puts the
+    submission back in the queue. With a `branch` other than the checked-out one, the
     file is committed on that branch without touching the working tree."""
     sub = _pending(engine, ident)
+    reason = reason.strip()[:MAX_REASON]
     if not sub.has_file:
-        _decide(engine, sub, ACCEPTED, reason.strip()[:MAX_REASON])
+        _decide(engine, sub, ACCEPTED, reason)
         return Accepted(sub, None, "", "")
     checked = sub.check()
     if not checked.ok:
@@ -198,6 +244,7 @@ def accept(engine: Engine, data: Path, ident: int, reason: str = "", commit: boo
                               + "; ".join(p.message for p in checked.problems if not p.warning))
     path = data / f"{sub.record_id}.md"
     _check_base(sub, path, force)
+    _decide(engine, sub, ACCEPTED, reason)
     sha, where = "", ""
     try:
         if branch or commit:
@@ -205,10 +252,14 @@ def accept(engine: Engine, data: Path, ident: int, reason: str = "", commit: boo
         else:
             write_record_file(path, sub.meta or {}, sub.body)
             wrote = True
-    except OSError as exc:
-        raise SubmissionError(f"écriture de {path} impossible ({exc.strerror or exc}) ; "
+    except (OSError, SubmissionError) as exc:
+        _undo(engine, sub)
+        detail = exc.strerror or exc if isinstance(exc, OSError) else exc
+        raise SubmissionError(f"écriture de {path} impossible ({detail}) ; "
                               "la contribution reste en attente") from exc
-    _decide(engine, sub, ACCEPTED, reason.strip()[:MAX_REASON], sha)
+    if sha:
+        _update(engine, (Submission.id == sub.id,), commit=sha)
+        sub.commit = sha
     return Accepted(sub, path if wrote else None, sha, where)
 
 

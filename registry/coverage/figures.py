@@ -15,8 +15,6 @@ Percentages have one decimal, French formatting, rounding half up (``decimal``).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -320,9 +318,7 @@ def to_csv(cov: Coverage, table: str = "criteres") -> str:
 
 
 def rows_to_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    return out.getvalue()
+    """Every cell escaped against formula injection (registry.spreadsheet)."""
+    from registry.spreadsheet import write_csv
+
+    return write_csv(rows, list(rows[0])) if rows else ""

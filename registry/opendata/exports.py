@@ -7,15 +7,14 @@ are stable: they are generated from the catalogue, and documented in docs/export
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from registry import jsonout
 from registry.records import catalogue as cat
 from registry.records.model import Record
+from registry.spreadsheet import write_csv
 
 LICENCE = "Licence Ouverte 2.0 (Etalab) — https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 FORMATS = ("json", "csv", "odap-csv", "nl-csv")
@@ -52,7 +51,7 @@ def as_json_item(record: Record, site_url: str) -> dict:
 
 def export_json(records: Iterable[Record], site_url: str) -> str:
     items = [as_json_item(r, site_url) for r in records]
-    return json.dumps(items, ensure_ascii=False, indent=1) + "\n"
+    return jsonout.dumps(items, ensure_ascii=False, indent=1) + "\n"
 
 
 # --- CSV (one row per record, every field) ------------------------------------------------
@@ -85,7 +84,7 @@ def _cell(value: object, f: cat.Field | None) -> str:
     if value is None:
         return ""
     if f is not None and f.type in (cat.OBJECT_LIST, cat.CITATIONS):
-        return json.dumps(value, ensure_ascii=False)
+        return jsonout.dumps(value, ensure_ascii=False)
     if f is not None and f.type in (cat.TEXT_LIST, cat.CITE) and isinstance(value, list):
         return LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, bool):
@@ -108,14 +107,8 @@ def csv_row(record: Record, site_url: str) -> dict[str, str]:
 
 
 def _write_csv(rows: Iterable[dict[str, str]], columns: list[str], bom: bool) -> str:
-    out = io.StringIO()
-    if bom:
-        out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-    return out.getvalue()
+    """Every cell escaped against formula injection (registry.spreadsheet)."""
+    return write_csv(rows, columns, bom)
 
 
 def export_csv(records: Iterable[Record], site_url: str, bom: bool = False) -> str:
@@ -200,7 +193,7 @@ def nl_row(record: Record, site_url: str) -> dict[str, str]:
         "human_intervention": cat.DEGRES.get(meta["degre_automatisation"], ""),
         "lawful_basis": LIST_SEPARATOR.join(t.get("titre", "") for t in
                                             meta.get("fondement_juridique") or []),
-        "lawful_basis_grouping": json.dumps(
+        "lawful_basis_grouping": jsonout.dumps(
             [{"title": t.get("titre", ""), "link": t.get("url", "")}
              for t in meta.get("fondement_juridique") or []], ensure_ascii=False),
         "source_data": LIST_SEPARATOR.join(d.get("nom", "") for d in meta.get("donnees") or []),

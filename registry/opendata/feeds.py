@@ -1,6 +1,9 @@
 """Atom 1.0 feeds (RFC 4287) of record changes, written with xml.etree.
 
-Plain Python: the web layer gives absolute URLs and the versions read from git.
+Plain Python: the web layer gives absolute URLs and the versions read from git. Commit
+subjects, authors and old versions of a record come from git as they are: characters that
+XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE, U+FFFF) are removed from every
+text and attribute, so that the feed stays well-formed XML.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from registry.records.versions import Version
+from registry.text import without_controls
 
 ATOM = "http://www.w3.org/2005/Atom"
 GENERATOR = "Registre citoyen des algorithmes publics"
@@ -58,9 +62,13 @@ def entries(versions: list[Version], link: Callable[[Version], str],
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    element.text = text
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", _clean(attrs))
+    element.text = without_controls(text)
     return element
+
+
+def _clean(attrs: dict[str, str]) -> dict[str, str]:
+    return {k: without_controls(v) for k, v in attrs.items()}
 
 
 def atom(feed_id: str, title: str, self_url: str, page_url: str, items: list[Entry],
@@ -77,10 +85,10 @@ def atom(feed_id: str, title: str, self_url: str, page_url: str, items: list[Ent
     _text(feed, "updated", updated)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", GENERATOR)
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url,
-                                             "type": "application/atom+xml"})
-    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": page_url,
-                                             "type": "text/html"})
+    ET.SubElement(feed, f"{{{ATOM}}}link", _clean({"rel": "self", "href": self_url,
+                                                   "type": "application/atom+xml"}))
+    ET.SubElement(feed, f"{{{ATOM}}}link", _clean({"rel": "alternate", "href": page_url,
+                                                   "type": "text/html"}))
     _text(feed, "generator", GENERATOR)
     for e in items:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
@@ -89,7 +97,7 @@ def atom(feed_id: str, title: str, self_url: str, page_url: str, items: list[Ent
         _text(entry, "updated", e.updated)
         who = ET.SubElement(entry, f"{{{ATOM}}}author")
         _text(who, "name", e.author)
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": e.link,
-                                                  "type": "text/html"})
+        ET.SubElement(entry, f"{{{ATOM}}}link", _clean({"rel": "alternate", "href": e.link,
+                                                        "type": "text/html"}))
         _text(entry, "summary", e.summary, type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -7,6 +7,12 @@ spreadsheet's flat columns), then converted by the same code as `registry migrat
 administration becomes the id of an administration file (created, with the register as its
 source, when no file answers to its name), its source gets a key, and the body says where the
 record comes from, citing it.
+
+Any input is refused cleanly, with bounded memory: files over MAX_FILE bytes, cells over
+MAX_FIELD characters, JSON that is not strict (NaN, Infinity, 1e999) or nested too deep,
+mapping files with YAML aliases or of the wrong shape; amounts must be finite and
+non-negative numbers. A cell escaped against formula injection by our own CSV exports
+(``'=…``) is read back without its quote.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +35,17 @@ from registry.records.migrate import AdministrationIndex, Report, migrate_meta
 from registry.records.model import default_administrations
 from registry.records.validate import ID_RE, References, check_text, ids_in, valid_url
 from registry.records.writer import record_text, write_record_file, write_text_file
-from registry.text import fold, slugify
+from registry.spreadsheet import unescape
+from registry.text import fold, parse_amount, slugify
+
+MAX_FILE = 64 * 1024 * 1024  # bytes of a CSV or JSON file
+MAX_MAPPING = 256 * 1024  # bytes of a YAML mapping file
+MAX_FIELD = 1024 * 1024  # characters of one CSV cell
+MAX_ROWS = 100_000
+
+
+class ImportError_(ValueError):
+    """A file that cannot be imported at all; the message is in French."""
 
 DEFAULTS = {"domaine": "autre", "statut": "inconnu", "type_technique": "inconnu",
             "decision_individuelle": "inconnu", "degre_automatisation": "inconnu",
@@ -103,17 +120,66 @@ REGISTRE = Mapping(columns={_h(c): c for c in csv_columns()
 MAPPINGS = {"odap": ODAP, "etalab": ETALAB, "registre": REGISTRE}
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: a few hundred bytes of aliases expand to gigabytes
+    ("billion laughs"); a mapping file never needs them."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.YAMLError("les ancres et alias YAML (&nom, *nom) ne sont pas acceptés")
+        return super().compose_node(parent, index)
+
+
+def _read(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ImportError_(f"{path} : fichier trop gros ({size} octets ; {limit} au plus)")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportError_(f"{path} : lecture impossible ({exc.strerror or exc})") from exc
+
+
+def _texts(value: object, what: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str | int | float) and
+                                              isinstance(v, str | int | float | bool)
+                                              for k, v in value.items()):
+        raise ValueError(f"« {what} » doit associer des textes à des textes")
+    return {str(k): str(v) for k, v in value.items()}
+
+
 def load_mapping(name: str) -> Mapping:
     """A built-in mapping, or a YAML file {colonnes, valeurs, defauts, corps}."""
     if name in MAPPINGS:
         return MAPPINGS[name]
-    raw = yaml.safe_load(Path(name).read_text(encoding="utf-8")) or {}
+    try:
+        raw = yaml.load(_read(Path(name), MAX_MAPPING).decode("utf-8"),
+                        Loader=_NoAliasLoader) or {}
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name} : le fichier n'est pas en UTF-8") from exc
+    except RecursionError as exc:
+        raise ValueError(f"{name} : YAML trop profondément imbriqué") from exc
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{name} : YAML illisible ({str(exc).splitlines()[0][:200]})") \
+            from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("colonnes"), dict):
         raise ValueError(f"{name} : la correspondance doit avoir une clé « colonnes »")
-    return Mapping(columns={_h(k): str(v) for k, v in raw["colonnes"].items()},
-                   values={k: {_h(a): b for a, b in v.items()}
-                           for k, v in (raw.get("valeurs") or {}).items()},
-                   defaults=raw.get("defauts") or {}, body=list(raw.get("corps") or []))
+    values = raw.get("valeurs") or {}
+    body = raw.get("corps") or []
+    defaults = raw.get("defauts") or {}
+    if not isinstance(values, dict) or not isinstance(body, list) \
+            or not isinstance(defaults, dict):
+        raise ValueError(f"{name} : « valeurs » et « defauts » doivent être des "
+                         "correspondances, « corps » une liste")
+    columns = _texts(raw["colonnes"], "colonnes")
+    try:
+        return Mapping(columns={_h(k): v for k, v in columns.items()},
+                       values={str(k): {_h(a): b for a, b in _texts(v, f"valeurs.{k}").items()}
+                               for k, v in values.items()},
+                       defaults=_texts(defaults, "defauts"), body=[str(b) for b in body])
+    except ValueError as exc:
+        raise ValueError(f"{name} : {exc}") from exc
 
 
 @dataclass
@@ -124,7 +190,7 @@ class ImportReport:
 
 def read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a CSV file (any usual delimiter and encoding) with their line numbers."""
-    raw = path.read_bytes()
+    raw = _read(path, MAX_FILE)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -139,10 +205,19 @@ def read_table(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         pass
 
     dialect.delimiter = delimiter
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    for row in reader:
-        yield reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()
-                                if isinstance(v, str)}
+    previous = csv.field_size_limit(MAX_FIELD)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+        for row in reader:
+            if reader.line_num > MAX_ROWS:
+                raise ImportError_(f"{path} : plus de {MAX_ROWS} lignes")
+            yield reader.line_num, {unescape((k or "").strip()): unescape((v or "").strip())
+                                    for k, v in row.items() if isinstance(v, str)}
+    except csv.Error as exc:
+        raise ImportError_(f"{path} : ligne {reader.line_num} illisible (cellule de plus de "
+                           f"{MAX_FIELD} caractères ou guillemets mal fermés : {exc})") from exc
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _set(meta: dict, path: str, value: object) -> None:
@@ -181,20 +256,19 @@ def _convert(path: str, text: str, mapping: Mapping, source_url: str) -> object:
     if f is None:
         return text
     if f.type == cat.CITATIONS:
-        return json.loads(text)
+        return strict_json(text)
     if f.type == cat.CITE:
         keys = [k.strip() for k in text.split(LIST_SEPARATOR.strip()) if k.strip()]
         return keys[0] if len(keys) == 1 else keys
     if f.type == cat.OBJECT_LIST:
         if text.startswith("["):
-            return json.loads(text)
+            return strict_json(text)
         key = f.children[0].key
         return [{key: part} for part in text.split(LIST_SEPARATOR) if part.strip()]
     if f.type == cat.TEXT_LIST:
         return [p for p in text.split(LIST_SEPARATOR) if p.strip()]
     if f.type == cat.NUMBER:
-        number = float(text.replace(",", ".").replace(" ", ""))
-        return int(number) if number.is_integer() else number
+        return amount(text)
     if f.type == cat.INT:
         return int(text)
     if f.type == cat.BOOL:
@@ -221,8 +295,8 @@ def row_to_record(row: dict[str, str], mapping: Mapping, source_url: str, source
         if target is None or target == "corps_markdown":
             continue
         if target == "budget.montant_eur":
-            amount = float(text.replace(",", ".").replace(" ", ""))
-            meta.setdefault("budget", []).append({"montant_eur": amount, "periode": "inconnue",
+            meta.setdefault("budget", []).append({"montant_eur": amount(text),
+                                                  "periode": "inconnue",
                                                   "nature": "montant repris du registre importé",
                                                   "source": source_url})
             continue
@@ -255,6 +329,43 @@ def row_to_record(row: dict[str, str], mapping: Mapping, source_url: str, source
         ident = slugify(f"{str(name)[:30]} {meta['nom']}", 70)
     body = row.get("corps_markdown") or "\n\n".join(body_parts)
     return ident, meta, body
+
+
+def amount(text: str) -> int | float:
+    """A finite, non-negative amount in figures (registry.text.parse_amount)."""
+    return parse_amount(text)
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"valeur non standard « {name} » refusée (JSON strict)")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"nombre hors limites « {text[:40]} » refusé")
+    return number
+
+
+def strict_json(text: str) -> object:
+    """JSON as RFC 8259 says: no NaN, Infinity nor numbers beyond the float range."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
+    except RecursionError as exc:
+        raise ValueError("JSON trop profondément imbriqué") from exc
+
+
+def _negative_amounts(meta: dict) -> list[str]:
+    """Amounts of a record that are not finite non-negative numbers."""
+    problems = []
+    for i, item in enumerate(meta.get("budget") or [] if isinstance(meta, dict) else []):
+        value = item.get("montant_eur") if isinstance(item, dict) else None
+        if isinstance(value, bool) or value is None:
+            continue
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            problems.append(f"budget[{i}].montant_eur : montant « {str(value)[:40]} » "
+                            "invalide (un nombre positif est attendu)")
+    return problems
 
 
 def _get(meta: dict, path: str) -> object:
@@ -299,8 +410,14 @@ class Importer:
         self.seen.add(ident)
         target = self.data / f"{ident}.md"
         known = (ids_in(self.admins_folder) or frozenset()) | frozenset(self.pending)
-        checked = check_text(target, record_text(meta, body), references=References(known))
-        errors = [p.message for p in checked.problems if not p.warning]
+        try:
+            checked = check_text(target, record_text(meta, body), references=References(known))
+        except (ValueError, TypeError, RecursionError, yaml.YAMLError) as exc:
+            self.report.problems.append(f"{where} ({ident}) : fiche impossible à écrire "
+                                        f"({str(exc)[:200]})")
+            return
+        errors = _negative_amounts(meta) + [p.message for p in checked.problems
+                                            if not p.warning]
         if errors:
             self.report.problems += [f"{where} ({ident}) : {message}" for message in errors]
             return
@@ -328,20 +445,28 @@ def _admin_text(meta: dict, ident: str) -> str:
 def import_csv(path: Path, mapping: Mapping, data: Path, source_url: str,
                force: bool = False, administrations: Path | None = None) -> ImportReport:
     importer = Importer(data, administrations, force)
-    for line, row in read_table(path):
-        try:
-            ident, meta, body = row_to_record(row, mapping, source_url,
-                                              f"Registre importé ({path.name})")
-            admin = meta.get("administration")
-            admin = admin if isinstance(admin, dict) else {}
-            names = {"nom": admin.get("nom", ""), "type": admin.get("type", "autre"),
-                     "siren": admin.get("siren")}
-            meta, body = importer.convert(meta, body)
-            _name_pending(importer, meta, names)
-        except (ValueError, json.JSONDecodeError) as exc:
-            importer.report.problems.append(f"ligne {line} : {exc}")
-            continue
-        importer.store(f"ligne {line}", ident, meta, body)
+    rows = 0
+    try:
+        for line, row in read_table(path):
+            rows += 1
+            try:
+                ident, meta, body = row_to_record(row, mapping, source_url,
+                                                  f"Registre importé ({path.name})")
+                admin = meta.get("administration")
+                admin = admin if isinstance(admin, dict) else {}
+                names = {"nom": admin.get("nom", ""), "type": admin.get("type", "autre"),
+                         "siren": admin.get("siren")}
+                meta, body = importer.convert(meta, body)
+                _name_pending(importer, meta, names)
+            except (ValueError, TypeError, AttributeError) as exc:
+                importer.report.problems.append(f"ligne {line} : {str(exc)[:300]}")
+                continue
+            importer.store(f"ligne {line}", ident, meta, body)
+    except ImportError_ as exc:
+        importer.report.problems.append(str(exc))
+    if not rows and not importer.report.problems:
+        importer.report.problems.append(f"{path} : aucune ligne de données (fichier vide ou "
+                                        "sans en-tête)")
     return importer.report
 
 
@@ -366,9 +491,15 @@ def import_json(path: Path, data: Path, force: bool = False,
     """Re-import the registry's own JSON export (an array of full records)."""
     importer = Importer(data, administrations, force)
     try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:
-        importer.report.problems.append(f"{path} : JSON illisible ({exc})")
+        items = strict_json(_read(path, MAX_FILE).decode("utf-8"))
+    except ImportError_ as exc:
+        importer.report.problems.append(str(exc))
+        return importer.report
+    except UnicodeDecodeError:
+        importer.report.problems.append(f"{path} : le fichier n'est pas en UTF-8")
+        return importer.report
+    except ValueError as exc:
+        importer.report.problems.append(f"{path} : JSON illisible ({str(exc)[:200]})")
         return importer.report
     if not isinstance(items, list):
         importer.report.problems.append(f"{path} : un tableau JSON de fiches est attendu")
@@ -380,6 +511,15 @@ def import_json(path: Path, data: Path, force: bool = False,
         meta = {k: v for k, v in item.items()
                 if k not in ("id", "url", "licence", "siren", "corps_markdown",
                              "administration_detail")}
-        meta, body = importer.convert(meta, item.get("corps_markdown", ""))
+        body = item.get("corps_markdown", "")
+        if not isinstance(body, str):
+            importer.report.problems.append(f"élément {i} : « corps_markdown » doit être un "
+                                            "texte")
+            continue
+        try:
+            meta, body = importer.convert(meta, body)
+        except (ValueError, TypeError, AttributeError) as exc:
+            importer.report.problems.append(f"élément {i} : {str(exc)[:300]}")
+            continue
         importer.store(f"élément {i}", item["id"], meta, body)
     return importer.report

@@ -398,7 +398,7 @@ FIELDS: tuple[Field, ...] = (
     Field("page_officielle", URL, "Page officielle", "Page de l'administration sur le système.",
           "identification", example="https://www.caf.fr/"),
     Field("mots_cles", TEXT_LIST, "Mots-clés", "Mots-clés pour la recherche, dont les mots que "
-          "les personnes concernées emploient.", "identification", search_boost=3.0,
+          "les personnes concernées emploient.", "identification", search_boost=4.5,
           example=["contrôle", "fraude"]),
     Field("citations", CITATIONS, "Sources des champs",
           "Pour chaque champ qui n'est pas évident (volumetrie, date_debut, statut…), la ou les "

@@ -57,6 +57,7 @@ FACETS: tuple[str, ...] = cat.FACETS + tuple(c.key for c in cat.CRITERIA)
 SORTS = ("pertinence", "nom", "recent")
 # Query-time boosts: nom > mots-clés/résumé > administration > corps > détails.
 FIELD_BOOSTS = {**cat.SEARCH_BOOSTS, "corps": 1.0, "details": 0.6}
+WORDS_ONLY = frozenset({"details"})  # fields without positions: no phrase searches
 SPELLING_FIELD = "mots"
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
 _WORD = re.compile(WORD_PATTERN)
@@ -195,7 +196,7 @@ def make_schema() -> Schema:
         administration=TEXT(analyzer=ana),
         mots_cles=TEXT(analyzer=ana),
         corps=TEXT(analyzer=ana, stored=True),
-        details=TEXT(analyzer=ana),
+        details=TEXT(analyzer=ana, phrase=False),  # long, low weight: single words only
         mots=TEXT(analyzer=plain_analyzer(), phrase=False),
         tri_nom=ID(sortable=True),
         priorite=NUMERIC(sortable=True, default=1000),  # prominence() in thousandths
@@ -536,7 +537,8 @@ def _compiler() -> Compiler:
     """One compiler per synonyms file version (its analyser caches stems)."""
     table = synonym_table(french_analyzer)
     if not _COMPILER or _COMPILER[0].synonyms is not table:
-        _COMPILER[:] = [Compiler(french_analyzer(), FIELD_BOOSTS, table)]
+        _COMPILER[:] = [Compiler(french_analyzer(), FIELD_BOOSTS, table,
+                                 words_only=WORDS_ONLY)]
     return _COMPILER[0]
 
 

@@ -112,9 +112,11 @@ class Compiled:
 
 class Compiler:
     def __init__(self, analyzer, boosts: dict[str, float],  # noqa: ANN001
-                 synonyms: Thesaurus, spelling_field: str = "mots") -> None:
+                 synonyms: Thesaurus, spelling_field: str = "mots",
+                 words_only: frozenset[str] = frozenset()) -> None:
         self.analyzer = analyzer
         self.boosts = boosts
+        self.phrase_boosts = {k: b for k, b in boosts.items() if k not in words_only}
         self.synonyms = synonyms
         self.spelling_field = spelling_field
         self.max_synonym = synonyms.longest
@@ -189,7 +191,8 @@ class Compiler:
     def _expression(self, key: Stems, weight: float = 1.0) -> Query:
         if len(key) == 1:
             return Or([Term(name, key[0], boost=b * weight) for name, b in self.boosts.items()])
-        return Or([Phrase(name, list(key), boost=b * weight) for name, b in self.boosts.items()])
+        return Or([Phrase(name, list(key), boost=b * weight)
+                   for name, b in self.phrase_boosts.items()])
 
     def _is_word(self, unit: Unit, reader) -> bool:  # noqa: ANN001
         """The last word is complete (no prefix search) when the records use it as typed."""

@@ -84,6 +84,7 @@ class Engine:
         self.doc_count = reader.doc_count_all()
         self._scores: dict[tuple[str, str], dict[int, float]] = {}
         self._bitmaps: dict[object, int] = {}
+        self._phrases: dict[str, frozenset[int]] = {}
         self._lengths: dict[str, list[int]] = {}
         self._ranks: dict[str, list[int]] = {}
         self._priors: list[float] | None = None
@@ -110,6 +111,7 @@ class Engine:
             return found
         if self._cached > MAX_CACHED:
             self._scores, self._bitmaps, self._expansions, self._cached = {}, {}, {}, 0
+            self._phrases = {}
         lengths = self._field_lengths(reader, fieldname)
         avg = (reader.field_length(fieldname) / (self.doc_count or 1)) or 1
         idf = log(self.doc_count / (reader.doc_frequency(fieldname, text) + 1)) + 1
@@ -208,57 +210,67 @@ class Engine:
                                key=lambda i: (-tier(i[0]), -i[1] * prior[i[0]], rank[i[0]]))
         return [d for d, _ in best]
 
-    def _add(self, searcher, q: Query, boost: float, acc: dict[int, float]) -> None:  # noqa: ANN001
-        """Add the BM25F score of `q` to the records of `acc`: terms and fields add up,
-        alternatives (AnyOf) count their best one, a phrase counts only where it occurs,
-        negated parts do not score."""
+    def _add(self, searcher, q: Query, boost: float, acc: dict[int, float],  # noqa: ANN001
+             within: dict[int, float] | None = None) -> None:
+        """Add the BM25F score of `q` to `acc`, for the records of `within` (default: those
+        of `acc`): terms and fields add up, alternatives (AnyOf) count their best one plus
+        TIE of the others, a phrase counts only where it occurs, negations do not score."""
+        within = acc if within is None else within
         boost *= getattr(q, "boost", 1.0)
         reader = searcher.reader()
         if isinstance(q, Term):
-            self._add_term(reader, q.fieldname, q.text, boost, acc)
+            self._add_term(reader, q.fieldname, q.text, boost, acc, within)
         elif isinstance(q, Prefix):
             for text in self.expand(reader, q):
-                self._add_term(reader, q.fieldname, text, boost, acc)
+                self._add_term(reader, q.fieldname, text, boost, acc, within)
         elif isinstance(q, Phrase):
-            where = set(docnums(self.matching(searcher, q)))
-            inside = {d: 0.0 for d in acc if d in where}
-            if inside:
-                for word in q.words:
-                    self._add_term(reader, q.fieldname, word, boost, inside)
-                for d, s in inside.items():
-                    acc[d] += s
+            where = self._phrase_docs(searcher, q)
+            inside = {d: 0.0 for d in within if d in where} if len(within) < len(where) \
+                else {d: 0.0 for d in where if d in within}
+            for word in q.words:
+                self._add_term(reader, q.fieldname, word, boost, inside, inside)
+            for d, s in inside.items():
+                if s:
+                    acc[d] = acc.get(d, 0.0) + s
         elif isinstance(q, AndNot):
-            self._add(searcher, q.a, boost, acc)
+            self._add(searcher, q.a, boost, acc, within)
         elif isinstance(q, AnyOf):
             best: dict[int, float] = {}
             total: dict[int, float] = {}
             for sub in q.subqueries:
-                part = dict.fromkeys(acc, 0.0)
-                self._add(searcher, sub, boost, part)
+                part: dict[int, float] = {}
+                self._add(searcher, sub, boost, part, within)
                 for d, s in part.items():
-                    if s:
-                        total[d] = total.get(d, 0.0) + s
-                        if s > best.get(d, 0.0):
-                            best[d] = s
+                    total[d] = total.get(d, 0.0) + s
+                    if s > best.get(d, 0.0):
+                        best[d] = s
             for d, s in best.items():
-                acc[d] += s + TIE * (total[d] - s)
+                acc[d] = acc.get(d, 0.0) + s + TIE * (total[d] - s)
         elif isinstance(q, And | Or):
             for sub in q.subqueries:
-                self._add(searcher, sub, boost, acc)
+                self._add(searcher, sub, boost, acc, within)
 
-    def _add_term(self, reader, fieldname: str, text: str, boost: float,  # noqa: ANN001
-                  acc: dict[int, float]) -> None:
+    def _phrase_docs(self, searcher, q: Phrase) -> frozenset[int]:  # noqa: ANN001
+        key = repr(q)
+        found = self._phrases.get(key)
+        if found is None:
+            found = self._phrases[key] = frozenset(docnums(self.matching(searcher, q)))
+        return found
+
+    def _add_term(self, reader, fieldname: str, text: str, boost: float,  # noqa: ANN001, PLR0913
+                  acc: dict[int, float], within: dict[int, float]) -> None:
         scores = self.scores(reader, fieldname, text)
-        if len(scores) < len(acc):
+        get = acc.get
+        if len(scores) < len(within):
             for d, s in scores.items():
-                if d in acc:
-                    acc[d] += s * boost
+                if d in within:
+                    acc[d] = get(d, 0.0) + s * boost
         else:
-            get = scores.get
-            for d in acc:
-                s = get(d)
+            score = scores.get
+            for d in within:
+                s = score(d)
                 if s:
-                    acc[d] += s * boost
+                    acc[d] = get(d, 0.0) + s * boost
 
     def _prior(self, reader) -> list[float]:  # noqa: ANN001
         with self._lock:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import importlib
-import secrets
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from registry.config import PROJECT_ROOT, load_settings
-from registry.web import errors, resources, security
+from registry.state.legacy import migrate_quietly
+from registry.state.secrets import shared_secret
+from registry.web import errors, limits, ratelimit, resources, security, urls
+from registry.web.responses import StrictJSONProvider
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
 BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
@@ -23,20 +25,26 @@ def create_app(config: dict | None = None) -> Flask:
     """Create the site. `config` overrides settings (see docs/configuration.md)."""
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "registry" / "static"))
+    app.json = StrictJSONProvider(app)  # never NaN nor Infinity
     settings = load_settings(config)
     app.config.from_mapping(settings)
     app.config.update({k: v for k, v in (config or {}).items() if k not in settings})
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        # one key for every process and replica, or no start (StateUnavailable)
+        app.config["SECRET_KEY"] = shared_secret(app.config)
+    migrate_quietly(app.config)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 4 * 3600)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS")),
                       # Flask's defaults hold MAX_CONTENT_LENGTH = None: `or`, not a default
                       MAX_CONTENT_LENGTH=app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
+    limits.init_app(app)  # first: before the CSRF check and any other work
     csrf.init_app(app)
     resources.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    ratelimit.init_app(app)
+    urls.init_app(app)
     from registry.web import filters
 
     filters.init_app(app)

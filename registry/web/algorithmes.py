@@ -20,6 +20,7 @@ from registry.records import catalogue as cat
 from registry.search import FACETS, POINTER, SORTS, Results
 from registry.web import record_view
 from registry.web.errors import NotFound
+from registry.web.limits import check_filters
 from registry.web.resources import get_search, get_store
 
 bp = Blueprint("algorithmes", __name__)
@@ -49,6 +50,7 @@ def read_state() -> dict:
     """The whole state of the list page, read from (and kept in) the URL."""
     query = _clean(request.args.get("q", ""), MAX_QUERY)
     filters: dict[str, list[str]] = {}
+    check_filters(sum(len(request.args.getlist(name)) for name in FACETS))
     for name in FACETS:
         values = [_clean(v, MAX_VALUE_LENGTH) for v in request.args.getlist(name)]
         values = list(dict.fromkeys(v for v in values if v))[:MAX_VALUES]

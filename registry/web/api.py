@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, request
 
 from registry.search import FACETS, SORTS
 from registry.web.errors import BadRequest, NotFound
+from registry.web.limits import check_filters
 from registry.web.resources import get_search, get_store
+from registry.web.urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
@@ -34,6 +36,7 @@ def algorithmes():  # noqa: ANN201
     if sort not in SORTS:
         raise BadRequest(f"Le paramètre « tri » accepte : {', '.join(SORTS)} "
                          f"(reçu : « {sort[:40]} »).")
+    check_filters(sum(len(request.args.getlist(name)) for name in FACETS))
     filters = {name: request.args.getlist(name) for name in FACETS if request.args.get(name)}
     res = get_search().search(request.args.get("q", ""), filters, page=page, per_page=per_page,
                               sort=sort)
@@ -41,7 +44,7 @@ def algorithmes():  # noqa: ANN201
         "total": res.total, "page": res.page, "par_page": res.par_page,
         "resultats": [{"id": h.id, "nom": h.nom, "administration": h.administration,
                        "domaine": h.domaine, "statut": h.statut, "extrait": h.extrait,
-                       "url": url_for("algorithmes.fiche", ident=h.id, _external=True)}
+                       "url": external_url("algorithmes.fiche", ident=h.id)}
                       for h in res.hits],
         "facettes": {k: [{"valeur": v.valeur, "nombre": v.nombre} for v in vals]
                      for k, vals in res.facettes.items()},
@@ -62,8 +65,7 @@ def algorithme(ident: str):  # noqa: ANN201
                         "id": row.administration_id, "nom": row.administration,
                         "sigle": admin.sigle if admin else "", "type": row.administration_type,
                         "siren": (admin.meta.get("siren", "") if admin else ""),
-                        "url": url_for("api.administration", ident=row.administration_id,
-                                       _external=True)}})
+                        "url": external_url("api.administration", ident=row.administration_id)}})
 
 
 @bp.get("/administrations/<ident>")
@@ -72,7 +74,7 @@ def administration(ident: str):  # noqa: ANN201
     if admin is None:
         raise NotFound(f"Aucune administration n'a l'identifiant « {ident[:80]} ».")
     algorithms = [{"id": row.id, "nom": row.nom,
-                   "url": url_for("api.algorithme", ident=row.id, _external=True)}
+                   "url": external_url("api.algorithme", ident=row.id)}
                   for row in get_store().by_administration(admin.id)]
     return jsonify({"id": admin.id, **admin.meta, "corps_html": admin.corps_html,
                     "taux_reponse_cada": admin.taux_reponse, "algorithmes": algorithms})

@@ -49,10 +49,12 @@ from registry.db.store import to_record
 from registry.records import catalogue as cat
 from registry.records.model import Record
 from registry.records.validate import EMAIL_RE
-from registry.web.errors import NotFound, TooManyRequests
-from registry.web.ratelimit import client_key, limiter
+from registry.web.errors import NotFound
+from registry.web.forms import SafeForm
+from registry.web.ratelimit import take
 from registry.web.resources import get_store
 from registry.web.responses import private
+from registry.web.urls import external_url
 
 bp = Blueprint("cada", __name__)
 
@@ -65,11 +67,9 @@ POSTS_PER_LETTER = 5
 def _rate_limit() -> None:
     if request.method != "POST":
         return
-    quota = limiter("cada-post", POSTS_PER_LETTER
-                    * int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), 3600.0)
-    if not quota.hit(client_key()):
-        raise TooManyRequests("Vous avez produit trop de lettres depuis votre adresse en peu "
-                              "de temps. Réessayez dans une heure.")
+    take("lettres", POSTS_PER_LETTER * int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)),
+         3600.0, "Vous avez produit trop de lettres depuis votre adresse en peu de temps. "
+                 "Réessayez plus tard.")
 
 
 class FrenchDateField(DateField):
@@ -95,7 +95,7 @@ class CheckboxesField(SelectMultipleField):
             raise ValidationError("Document inconnu : " + ", ".join(unknown[:5]))
 
 
-class DemandeForm(FlaskForm):
+class DemandeForm(SafeForm):
     class Meta:
         locales = ("fr",)
 
@@ -313,8 +313,7 @@ def delais() -> Response:
              in deadlines.steps()] if deadlines else []
     if request.args.get("format") == "ics" and deadlines:
         return private(Response(render_ics(deadlines, "demande d'accès aux documents",
-                                           "demande", url=url_for("cada.delais",
-                                                                  _external=True)),
+                                           "demande", url=external_url("cada.delais")),
                                 mimetype="text/calendar", headers={
             "Content-Disposition": "attachment; filename=\"echeances-demande-"
                                    f"{deadlines.reception.isoformat()}.ics\""}))

@@ -18,10 +18,10 @@ from wtforms.fields.choices import SelectChoice
 
 from registry.config import PROJECT_ROOT, administrations_folder
 from registry.contributions import queue as subs
-from registry.db.engine import get_engine
 from registry.records import catalogue as cat
 from registry.records.validate import References, check_file, ids_in
-from registry.rendering import render_markdown
+from registry.rendering import MAX_NESTING, nesting_ok, render_markdown
+from registry.state import state_engine
 from registry.web.contribute_forms import (
     SignalementForm,
     attach_problems,
@@ -31,14 +31,15 @@ from registry.web.contribute_forms import (
     record_formdata,
     rows_for,
 )
-from registry.web.errors import NotFound, TooManyRequests
-from registry.web.ratelimit import client_key, limiter
+from registry.web.errors import NotFound
+from registry.web.ratelimit import take
 from registry.web.resources import get_store
 from registry.web.responses import private
 
 bp = Blueprint("contribute", __name__)
 
 WINDOW = 3600.0
+PUBLIC_POSTS = "envois-publics"  # counter shared by the contribution forms and the login
 MAX_FORGE_URL = 60_000  # longer prefilled links are refused by browsers and forges
 
 
@@ -46,16 +47,14 @@ MAX_FORGE_URL = 60_000  # longer prefilled links are refused by browsers and for
 def _rate_limit() -> None:
     if request.method != "POST":
         return
-    quota = limiter("public-post", int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)),
-                    WINDOW)
-    if not quota.hit(client_key()):
-        raise TooManyRequests("Vous avez envoyé trop de formulaires depuis votre adresse en "
-                              "peu de temps. Réessayez dans une heure ; votre travail n'est "
-                              "pas perdu si vous revenez à la page précédente.")
+    take(PUBLIC_POSTS, int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), WINDOW,
+         "Vous avez envoyé trop de formulaires depuis votre adresse en peu de temps. "
+         "Réessayez plus tard (voir ci-dessous) ; votre travail n'est pas perdu si vous "
+         "revenez à la page précédente.")
 
 
 def _engine():  # noqa: ANN202
-    return get_engine(current_app.config)
+    return state_engine(current_app.config)
 
 
 def _data() -> Path:
@@ -83,13 +82,17 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
         form = form_class(formdata=data)
     preview = general = None
     form.administration.choices = _administration_choices()
-    if request.method == "POST" and form.validate():
+    valid = request.method == "POST" and form.validate()  # False: errors in lists too
+    if valid:
         record_id = ident or form.identifiant.data
         body = (form.corps.data or "").replace("\r\n", "\n")
         proposed = form_meta(form, keep=meta, body=body, today=date.today().isoformat())
         sub = subs.Submission(kind=kind, record_id=record_id, meta=proposed, body=body)
         checked = sub.check(_references())
         general = attach_problems(form, checked.problems)
+        if not nesting_ok(sub.body):
+            form.corps.errors.append(f"Le texte imbrique trop de citations ou de listes "
+                                     f"({MAX_NESTING} niveaux au plus).")
         if kind == "nouvelle" and (_data() / f"{record_id}.md").exists():
             form.identifiant.errors.append("Une fiche porte déjà cet identifiant : proposez "
                                            "plutôt une correction de cette fiche.")
@@ -100,7 +103,8 @@ def _proposal(kind: str, ident: str | None):  # noqa: ANN202
             return redirect(url_for("contribute.suivi", token=stored.token, nouveau=1), 303)
         if checked.ok and not form.errors:
             preview = {"html": render_markdown(sub.body), "meta": proposed, "text": sub.text()}
-    status = 422 if request.method == "POST" and (form.errors or general) else 200
+    status = 422 if request.method == "POST" and (not valid or form.errors or general) \
+        else 200
     return private(render_template("contribute/proposition.html", form=form, kind=kind,
                                     ident=ident, meta=meta, preview=preview,
                                     sections=form_sections(),
@@ -156,7 +160,7 @@ def _by_token(token: str) -> subs.Submission:
 @bp.get("/contributions/<token>")
 def suivi(token: str):  # noqa: ANN201
     sub = _by_token(token)
-    preview = render_markdown(sub.body) if sub.has_file else ""
+    preview = subs.html(_engine(), sub) if sub.has_file else ""
     return private(render_template("contribute/suivi.html", sub=sub, preview=preview,
                                     nouveau=request.args.get("nouveau") == "1",
                                     forge=forge_link(sub)))

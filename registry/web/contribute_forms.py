@@ -27,11 +27,14 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from registry.records import catalogue as cat
 from registry.records import citations
 from registry.records.validate import EMAIL_RE, ID_RE, Problem
+from registry.text import parse_amount
+from registry.web.forms import SafeForm, add_error, leaves
 
 # Sections the public form leaves to maintainers (record follow-up, access-request log).
 MAINTAINER_SECTIONS = ("suivi", "demandes")
 LIST_SEPARATOR = ","
 MAX_ROWS = 60
+MAX_BODY = 100_000  # characters of Markdown (rendered in linear time: registry.rendering)
 YES_NO = [SelectChoice("", "—"), SelectChoice("oui", "Oui"), SelectChoice("non", "Non")]
 
 
@@ -108,7 +111,7 @@ def _field(f: cat.Field, path: str, top: bool, rows: int = 1) -> Field:
     return _leaf(f, path, top)
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(SafeForm):
     """Fields common to every contribution: the message and who sends it."""
 
     message = TextAreaField(
@@ -136,12 +139,48 @@ class SignalementForm(ContributionForm):
                     "(adresse d'une page, titre d'un document).")
 
 
+def _number_paths() -> set[str]:
+    """Dotted paths of the catalogue's numbers (``budget.montant_eur``)."""
+    out: set[str] = set()
+
+    def walk(fields: tuple[cat.Field, ...] | list[cat.Field], prefix: str) -> None:
+        for f in fields:
+            if f.type == cat.NUMBER:
+                out.add(prefix + f.key)
+            walk(f.children, f"{prefix}{f.key}.")
+
+    walk(form_fields(), "")
+    return out
+
+
+NUMBER_PATHS = _number_paths()
+
+
+class RecordForm(ContributionForm):
+    """The proposal form: numbers must be finite, non-negative figures (no nan, inf, 1e999,
+    negative amount), with a French error next to the field."""
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in leaves(self):
+            path = re.sub(r"-\d+-", "-", field.name).replace("-", ".")
+            text = str(field.data or "").strip()
+            if path in NUMBER_PATHS and text:
+                try:
+                    parse_amount(text)
+                except ValueError as exc:
+                    add_error(field, str(exc)[:1].upper() + str(exc)[1:] + ".")
+                    ok = False
+        return ok
+
+
 def record_form_class(rows: dict[str, int], new: bool) -> type[FlaskForm]:
     """A proposal form with `rows[key]` rows for each list of the catalogue."""
     attrs: dict[str, object] = {f.key: _field(f, f.key, True, rows.get(f.key, 1))
                                 for f in form_fields()}
     attrs["corps"] = TextAreaField(
-        "Texte de la fiche (Markdown)", validators=[Length(max=100_000)],
+        "Texte de la fiche (Markdown)", validators=[Length(
+            max=MAX_BODY, message=f"{MAX_BODY:,} caractères au plus.".replace(",", " "))],
         description="Description, historique, controverses, ce qui reste inconnu. Titres "
                     "avec « ## », listes avec « - ».")
     attrs["base"] = HiddenField()
@@ -154,7 +193,7 @@ def record_form_class(rows: dict[str, int], new: bool) -> type[FlaskForm]:
                                       "(ex. caf-score-risque).")],
             description="Nom du fichier : administration puis algorithme, en minuscules et "
                         "tirets (ex. caf-score-risque).")
-    return type("PropositionForm", (ContributionForm,), attrs)
+    return type("PropositionForm", (RecordForm,), attrs)
 
 
 def rows_for(meta: dict | None, formdata: MultiDict | None) -> dict[str, int]:
@@ -209,12 +248,10 @@ def record_formdata(meta: dict, body: str, base: str = "") -> MultiDict:
 
 
 def _number(text: str) -> object:
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
     try:
-        number = float(cleaned)
+        return parse_amount(text)
     except ValueError:
-        return text  # the validator names the problem
-    return int(number) if number.is_integer() else number
+        return text  # RecordForm refused it already; the validator names it too
 
 
 def _value(data: object, f: cat.Field) -> object:

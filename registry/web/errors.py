@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from registry.search import SearchUnavailable
+from registry.state import StateUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -18,9 +19,10 @@ class HTTPError(Exception):
     status = 500
     title = "Erreur interne"
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | None = None, retry_after: int | None = None) -> None:
         super().__init__(message or self.title)
         self.message = message or self.title
+        self.retry_after = retry_after
 
 
 class BadRequest(HTTPError):
@@ -39,8 +41,18 @@ class NotFound(HTTPError):
 
 
 class TooManyRequests(HTTPError):
+    """Always sent with Retry-After (seconds until the client's window closes)."""
+
     status = 429
     title = "Trop de requêtes"
+
+    def __init__(self, message: str | None = None, retry_after: int | None = None) -> None:
+        super().__init__(message, retry_after=retry_after or 3600)
+
+
+class URITooLong(HTTPError):
+    status = 414
+    title = "Adresse trop longue"
 
 
 class Unavailable(HTTPError):
@@ -50,18 +62,23 @@ class Unavailable(HTTPError):
 
 _TITLES = {400: BadRequest.title, 403: Forbidden.title, 404: NotFound.title,
            405: "Méthode non autorisée", 413: "Envoi trop volumineux",
-           429: TooManyRequests.title, 500: HTTPError.title, 503: Unavailable.title}
+           414: URITooLong.title, 429: TooManyRequests.title, 500: HTTPError.title,
+           503: Unavailable.title}
 
 
-def render_error(status: int, message: str):  # noqa: ANN201
+def render_error(status: int, message: str, retry_after: int | None = None):  # noqa: ANN201
     title = _TITLES.get(status, "Erreur")
     if request.path.startswith("/api/"):
         response = jsonify({"erreur": {"statut": status, "titre": title, "message": message}})
     else:
+        wait = retry_after if status == 429 else None
         response = make_response(render_template("errors/error.html", status=status,
-                                                 title=title, message=message))
-    if status == 503:
-        response.headers["Retry-After"] = "30"
+                                                 title=title, message=message,
+                                                 wait_minutes=-(-wait // 60) if wait else None))
+    if status == 503 or retry_after:
+        response.headers["Retry-After"] = str(retry_after or 30)
+    elif status == 429:
+        response.headers["Retry-After"] = "3600"
     return response, status
 
 
@@ -78,7 +95,7 @@ def _database_message(error: str) -> str:
 
 def _handle(exc: Exception):  # noqa: ANN202
     if isinstance(exc, HTTPError):
-        return render_error(exc.status, exc.message)
+        return render_error(exc.status, exc.message, exc.retry_after)
     if isinstance(exc, CSRFError):
         return render_error(400, "Le formulaire a expiré ou son jeton de sécurité (CSRF) est "
                                  "absent ou invalide. Rechargez la page et renvoyez-le.")
@@ -89,6 +106,9 @@ def _handle(exc: Exception):  # noqa: ANN202
         return render_error(exc.code or 500, messages.get(exc.code, exc.description or ""))
     if isinstance(exc, SearchUnavailable):
         return render_error(503, "La recherche est momentanément indisponible : " + str(exc))
+    if isinstance(exc, StateUnavailable):
+        log.error("state store unavailable: %s", exc)
+        return render_error(503, _database_message(str(exc)))
     if isinstance(exc, OperationalError):
         log.error("database unavailable: %s", exc)
         return render_error(503, _database_message(str(exc.orig or exc)))

@@ -12,7 +12,7 @@ from flask import Flask, url_for
 from markupsafe import Markup
 
 from registry.records import catalogue as cat
-from registry.text import french_date
+from registry.text import CONTROL_RE, french_date
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -111,7 +111,16 @@ def choice(value: object, path: str) -> str:
     return labels.get(text, text) if labels else text
 
 
+def no_controls(value: object) -> object:
+    """Jinja's finalize: no control character reaches a page (git subjects, old data)."""
+    if isinstance(value, str) and CONTROL_RE.search(value):
+        cleaned = CONTROL_RE.sub("", value)
+        return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = no_controls
     app.jinja_env.filters.update(
         date_fr=french_date, nombre_fr=nombre_fr, safe_url=safe_url, contact_url=contact_url,
         host=host, shift_headings=shift_headings, extrait=extrait,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template
 
 from registry.opendata import feeds
 from registry.records.versions import GitError, Version, file_history, recent_changes
 from registry.web.errors import NotFound
 from registry.web.resources import get_store
+from registry.web.urls import external_url
 
 bp = Blueprint("history", __name__)
 
@@ -34,7 +35,7 @@ def historique(ident: str) -> str:
 
 
 def _link(version: Version) -> str:
-    return url_for("history.historique", ident=version.id, _external=True) \
+    return external_url("history.historique", ident=version.id) \
         + f"#version-{version.commit[:12]}"
 
 
@@ -59,8 +60,8 @@ def _changes(ids: set[str] | None) -> list[Version]:
 def flux() -> Response:
     names = {row.id: row.nom for row in get_store().all()}
     return _feed(_changes(None), names, "Registre citoyen des algorithmes publics : "
-                 "modifications", url_for("history.flux", _external=True),
-                 url_for("algorithmes.liste", _external=True))
+                 "modifications", external_url("history.flux"),
+                 external_url("algorithmes.liste"))
 
 
 @bp.get("/administrations/<slug>/flux.atom")
@@ -69,9 +70,8 @@ def flux_administration(slug: str) -> Response:
     if not rows:
         raise NotFound(f"Aucune administration ne correspond à l'adresse « {slug[:80]} ».")
     names = {row.id: row.nom for row in rows}
-    page = url_for("administrations.fiche", slug=slug, _external=True) \
+    page = external_url("administrations.fiche", slug=slug) \
         if "administrations.fiche" in current_app.view_functions else \
-        url_for("algorithmes.liste", _external=True)
+        external_url("algorithmes.liste")
     return _feed(_changes(set(names)), names, f"{rows[0].administration} : modifications "
-                 "des fiches", url_for("history.flux_administration", slug=slug,
-                                       _external=True), page)
+                 "des fiches", external_url("history.flux_administration", slug=slug), page)

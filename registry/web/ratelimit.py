@@ -1,66 +1,52 @@
-"""A small in-process sliding-window limiter, per client address (one per app and purpose).
+"""Rate limits per client, counted in the state store (shared by every process and replica).
 
-Good enough for one server process; behind several processes each keeps its own count.
+A client is its address as the server sees it, or — behind TRUSTED_PROXIES reverse proxies,
+which ProxyFix trusts — the address they forwarded. An IPv6 client is its /64 network (one
+subscriber's prefix: a host can take any address in it).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import ipaddress
 
-from flask import Flask, current_app, request
+from flask import current_app, request
 
-MAX_KEYS = 10_000  # forget the oldest clients beyond this many
-
-
-class RateLimiter:
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - self.window:
-            hits.popleft()
-        return hits
-
-    def blocked(self, key: str) -> bool:
-        """Whether `key` already used its quota (without counting a new hit)."""
-        if self.limit <= 0:
-            return False
-        with self._lock:
-            return len(self._recent(key, time.monotonic())) >= self.limit
-
-    def hit(self, key: str) -> bool:
-        """Count one hit; False when the quota is exceeded (the hit is then not counted)."""
-        if self.limit <= 0:
-            return True
-        now = time.monotonic()
-        with self._lock:
-            hits = self._recent(key, now)
-            if len(hits) >= self.limit:
-                return False
-            hits.append(now)
-            if len(self._hits) > MAX_KEYS:
-                oldest = min(self._hits, key=lambda k: self._hits[k][-1] if self._hits[k] else 0)
-                self._hits.pop(oldest, None)
-            return True
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._hits.pop(key, None)
-
-
-def limiter(name: str, limit: int, window: float, app: Flask | None = None) -> RateLimiter:
-    """The app's limiter for a purpose, created on first use."""
-    app = app or current_app
-    store = app.extensions.setdefault("registry_limiters", {})
-    if name not in store:
-        store[name] = RateLimiter(limit, window)
-    return store[name]
+from registry.state import counters, state_engine
+from registry.web.errors import TooManyRequests
 
 
 def client_key() -> str:
-    return request.remote_addr or "inconnu"
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return "inconnu"
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def take(purpose: str, limit: int, window: float, message: str) -> counters.Hit | None:
+    """Count one hit of this client for `purpose`; 429 (with Retry-After) beyond `limit`
+    hits in `window` seconds. `limit` 0: no limit."""
+    if limit <= 0:
+        return None
+    engine = state_engine(current_app.config)
+    hit = counters.hit(engine, f"{purpose}:{client_key()}", window)
+    if hit.count > limit:
+        raise TooManyRequests(message, retry_after=hit.retry_after())
+    return hit
+
+
+def forget(purpose: str) -> None:
+    counters.reset(state_engine(current_app.config), f"{purpose}:{client_key()}")
+
+
+def init_app(app) -> None:  # noqa: ANN001
+    """Trust X-Forwarded-For from TRUSTED_PROXIES reverse proxies, no more."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=0, x_host=0)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Response
+from flask.json.provider import DefaultJSONProvider
+
+from registry import jsonout
 
 
 def private(body: str | bytes | Response, status: int = 200,
@@ -12,3 +15,13 @@ def private(body: str | bytes | Response, status: int = 200,
                                                                  mimetype=mimetype)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, strict: NaN and infinities are written as null (registry.jsonout)."""
+
+    def dumps(self, obj: object, **kwargs: object) -> str:
+        kwargs.setdefault("default", self.default)
+        kwargs.setdefault("ensure_ascii", self.ensure_ascii)
+        kwargs.setdefault("sort_keys", self.sort_keys)
+        return jsonout.dumps(obj, **kwargs)

@@ -241,3 +241,35 @@ def test_flow_in_chromium_is_accessible_and_downloads_work(live_server: str, pag
     for results in (form_results, error_results, preview_results):
         assert results.violations_count == 0, results.generate_report()
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+
+
+def test_deadlines_page_computes_every_step_from_the_dates_given(client) -> None:  # noqa: ANN001
+    """/demandes/delais: every deadline of the procedure, CADA opinion and court included,
+    computed on the site by the same core as the letters."""
+    from datetime import date
+
+    from registry.cada.deadlines import compute_deadlines
+
+    empty = client.get("/demandes/delais")
+    assert empty.status_code == 200 and "Vos échéances" not in empty.get_data(as_text=True)
+    response = client.get("/demandes/delais?reception=2026-11-02&enregistrement_cada=2027-01-15")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.data, "html.parser")
+    rows = {" ".join(r.th.get_text().split()): r.time["datetime"] if r.time else None
+            for r in soup.select("table.echeances tbody tr")}
+    expected = compute_deadlines(date(2026, 11, 2), None, date(2027, 1, 15))
+    assert rows == {label: when.isoformat() if when else None
+                    for _, label, when in expected.steps()}
+    assert len(rows) >= 5 and all(rows.values())  # the CADA's opinion and the court too
+    ics = client.get(soup.find("a", string=re.compile("agenda"))["href"])
+    assert ics.mimetype == "text/calendar"
+    assert "echeances-demande-2026-11-02.ics" in ics.headers["Content-Disposition"]
+    events = icalendar.Calendar.from_ical(ics.data).walk("VEVENT")
+    assert len(events) == len([s for s in expected.steps() if s[2]])
+
+
+def test_deadlines_page_explains_a_bad_date(client) -> None:  # noqa: ANN001
+    response = client.get("/demandes/delais?reception=2026-02-30")
+    assert response.status_code == 422
+    assert "Date de réception" in BeautifulSoup(response.data, "html.parser").select_one(
+        "#erreurs").get_text()

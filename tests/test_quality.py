@@ -11,11 +11,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
-from registry.quality.checks import totals, worklist
-from registry.quality.linkcheck import fetch_status, load_cache
+from registry.quality.checks import totals, upkeep, worklist
+from registry.quality.linkcheck import (
+    LinkStatus,
+    dead_links_by_record,
+    fetch_status,
+    load_cache,
+    save_cache,
+)
+from registry.records import catalogue as cat
 from registry.records.model import load_records
-from tests.recordfactory import with_etats, write_record
+from tests.recordfactory import record_meta, with_etats, write_record
 
 CALLS: list[str] = []
 
@@ -99,11 +107,13 @@ def test_worklist_puts_least_documented_first(tmp_path: Path) -> None:
         "regles_publiees", "mention_explicite", "code_source", "documentation",
         "criteres_ponderation", "donnees_sources", "evaluation_interne", "evaluation_externe",
         "budget", "analyse_impact", "prestataires", "voies_de_recours")}),
-        sources=[{"url": f"https://example.org/{i}", "titre": "s", "type": "presse"}
-                 for i in range(3)], revu_le="2026-11-01",
+        sources=[{"url": f"https://example.org/{i}", "titre": "s", "type": "presse",
+                  "extrait": "Un passage exact."} for i in range(3)], revu_le="2026-11-01",
+        citations={f.key: ["source-1"] for f in cat.FIELDS
+                   if f.citable and record_meta().get(f.key) not in (None, "")},
         administration={"nom": "Ville", "type": "collectivite", "siren": "180035024"})
     write_record(data, "faible", domaine="logement")
-    items = worklist(load_records(data), {"bien": 0}, today=date(2026, 11, 26))
+    items = worklist(load_records(data), {}, today=date(2026, 11, 26))
     assert [q.id for q in items] == ["faible", "bien"]
     assert "12 critère(s) de transparence « inconnu »" in items[0].raisons
     assert "jamais revue" in items[0].raisons and items[1].raisons == []
@@ -127,3 +137,76 @@ def test_quality_page_lists_records(client) -> None:  # noqa: ANN001
     text = response.get_data(as_text=True)
     assert "Fiches à compléter" in text and "Par domaine" in text
     assert "/algorithmes/" in text
+
+
+UPKEEP_BODY = ("## Description\n\nTexte d'essai[^essai][^morte].\n\n"
+               "Le modèle a noté 12 000 dossiers en 2024.\n")
+
+
+def _upkeep_registry(tmp_path: Path) -> tuple[Path, Path, Path]:
+    data, instance = tmp_path / "data", tmp_path / "instance"
+    dead = {"cle": "morte", "url": "https://example.org/disparue", "titre": "Page disparue",
+            "type": "officielle", "archive": "https://web.archive.org/web/2025/https://"
+            "example.org/disparue"}
+    path = write_record(data, "vieille", UPKEEP_BODY, revu_le="2025-01-02",
+                        volumetrie="12 000 dossiers par an",
+                        sources=[{"cle": "essai", "url": "https://example.org/source",
+                                  "titre": "Source", "type": "officielle"}, dead])
+    write_record(data, "fraiche", revu_le="2026-11-01")
+    save_cache(instance, {"https://example.org/disparue": LinkStatus(
+        "https://example.org/disparue", 404, checked_at="2026-11-20T08:00:00+00:00")})
+    return data, instance, path
+
+
+def test_upkeep_lists_what_keeps_records_true(tmp_path: Path) -> None:
+    data, instance, _ = _upkeep_registry(tmp_path)
+    records = load_records(data)
+    kept = upkeep(worklist(records, dead_links_by_record(instance, records),
+                           today=date(2026, 11, 26)))
+    assert [q.id for q in kept.non_revues] == ["vieille"]  # 693 days; « fraiche »: 25
+    assert [(q.id, q.sources_sans_extrait) for q in kept.sans_extrait] == \
+        [("vieille", ["essai", "morte"])]
+    old = next(q for q in kept.sans_source if q.id == "vieille")
+    texts = [c.texte for c in old.affirmations_sans_source]
+    assert any("12 000 dossiers en 2024" in t for t in texts)
+    assert "champ « Volumétrie » sans source" in texts
+    [link] = kept.liens_morts[0].sources_mortes
+    assert (link.cle, link.archive, link.message) == (
+        "morte", "https://web.archive.org/web/2025/https://example.org/disparue",
+        "lien mort (HTTP 404)")
+
+
+def test_qualite_command_prints_file_and_line_for_each(tmp_path: Path, cli) -> None:  # noqa: ANN001
+    data, instance, path = _upkeep_registry(tmp_path)
+    result = cli("qualite", "--data", str(data), env={"REGISTRY_INSTANCE": str(instance)})
+    assert result.exit_code == 0, result.output
+    text = path.read_text().splitlines()
+    out = result.stdout
+
+    def line_of(fragment: str) -> int:
+        found = next(o for o in out.splitlines() if fragment in o and str(path) in o)
+        return int(found.split(f"{path}:")[1].split(":")[0])
+
+    assert "revu_le" in text[line_of("revue le 2025-01-02") - 1]
+    assert "12 000 dossiers en 2024" in text[line_of("sans source : « Le modèle") - 1]
+    assert "volumetrie" in text[line_of("champ « Volumétrie » sans source") - 1]
+    assert "cle: morte" in text[line_of("source « morte » sans extrait") - 1]
+    dead = next(o for o in out.splitlines() if "lien mort (HTTP 404)" in o)
+    assert "copie archivée à utiliser : https://web.archive.org/web/2025/" in dead
+    assert "example.org/disparue" in text[line_of("lien mort (HTTP 404)") - 1]
+
+
+def test_quality_page_shows_the_upkeep_lists(tmp_path: Path) -> None:
+    from registry.build.pipeline import build
+    from registry.config import load_settings
+    from tests.conftest import make_app
+
+    data, instance, _ = _upkeep_registry(tmp_path)
+    build(load_settings({"DATA": str(data), "INSTANCE": str(instance)}), full=True)
+    html = make_app(instance, data).test_client().get("/qualite").get_data(as_text=True)
+    page = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    assert "web.archive.org/web/2025" in html
+    assert "fiche(s) pas revue(s) depuis plus de 12 mois" in page
+    assert "Copie archivée à utiliser" in page
+    assert "champ « Volumétrie » sans source" in page
+    assert "2 source(s) sans extrait, sur 3" in page

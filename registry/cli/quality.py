@@ -10,7 +10,7 @@ import click
 
 from registry import jsonout
 from registry.config import load_settings
-from registry.quality.checks import totals, worklist
+from registry.quality.checks import STALE_DAYS, totals, upkeep, worklist
 from registry.quality.linkcheck import check_links, dead_links_by_record
 from registry.records.model import InvalidRecords, load_records
 
@@ -67,20 +67,57 @@ def qualite(data: Path | None, as_json: bool, limit: int) -> None:
     records, settings = _records(data)
     items = worklist(records, dead_links_by_record(Path(settings["INSTANCE"]), records))
     by_domain, by_type = totals(items, "domaine"), totals(items, "administration_type")
+    kept = upkeep(items)
     if as_json:
         click.echo(jsonout.dumps({"fiches": [asdict(q) for q in items[:limit]],
-                               "par_domaine": [asdict(g) for g in by_domain],
-                               "par_type_organisme": [asdict(g) for g in by_type]},
-                              ensure_ascii=False, indent=2))
+                                  "entretien": asdict(kept),
+                                  "par_domaine": [asdict(g) for g in by_domain],
+                                  "par_type_organisme": [asdict(g) for g in by_type]},
+                                 ensure_ascii=False, indent=2))
         return
     click.echo(f"Fiches à travailler en priorité ({min(limit, len(items))} sur {len(items)}) :")
     for q in items[:limit]:
         click.echo(f"  {q.priorite:5.1f}  {q.id} — {' ; '.join(q.raisons) or 'rien à signaler'}")
+    _upkeep(kept, {r.id: r for r in records})
     for title, groups in (("domaine", by_domain), ("type d'organisme", by_type)):
         click.echo(f"\nPar {title} :")
         for g in groups:
             click.echo(f"  {g.libelle:<45} {g.fiches:4d} fiche(s), {g.inconnus_moyens:4.1f} "
                        f"« inconnu » en moyenne{'  ← aucune fiche' if not g.fiches else ''}")
+
+
+def _upkeep(kept, records: dict) -> None:  # noqa: ANN001
+    where = {i: (str(r.path) if r.path else i) for i, r in records.items()}
+    click.echo(f"\nFiches pas revues depuis plus de {STALE_DAYS // 365 * 12} mois : "
+               f"{len(kept.non_revues)}")
+    for q in kept.non_revues:
+        line = records[q.id].lines.get(("revu_le",), 1)
+        click.echo(f"  {where[q.id]}:{line}: revue le {q.revu_le or 'jamais'}")
+    click.echo(f"\nSources sans extrait : {kept.sources_sans_extrait} sur {kept.sources} "
+               f"({len(kept.sans_extrait)} fiches)")
+    for q in kept.sans_extrait:
+        record = records[q.id]
+        keys = [s.get("cle") for s in record.meta.get("sources") or [] if isinstance(s, dict)]
+        for key in q.sources_sans_extrait:
+            line = record.lines.get(("sources", keys.index(key))) if key in keys else None
+            click.echo(f"  {where[q.id]}:{line or 1}: source « {key} » sans extrait")
+    click.echo(f"\nAffirmations sans source : "
+               f"{sum(len(q.affirmations_sans_source) for q in kept.sans_source)} "
+               f"({len(kept.sans_source)} fiches)")
+    for q in kept.sans_source:
+        for claim in q.affirmations_sans_source:
+            click.echo(f"  {where[q.id]}:{claim.ligne or 1}: {claim.texte}")
+    dead = [(q, d) for q in kept.liens_morts for d in q.sources_mortes]
+    click.echo(f"\nLiens morts ou déplacés (selon le dernier « registry sources check ») : "
+               f"{len(dead)}")
+    for q, d in dead:
+        instead = (f" — nouvelle adresse : {d.nouvelle_adresse}" if d.nouvelle_adresse else
+                   f" — copie archivée à utiliser : {d.archive}" if d.archive else
+                   " — aucune copie archivée dans la fiche")
+        path = tuple(int(p) if p.isdigit() else p for p in d.champ.split("."))
+        line = records[q.id].lines.get(path, 1)
+        click.echo(f"  {where[q.id]}:{line}: {d.champ} : {d.message} ({d.url}, vérifié le "
+                   f"{d.checked_at[:10]}){instead}")
 
 
 commands = [sources, qualite]

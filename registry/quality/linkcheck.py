@@ -160,13 +160,36 @@ def check_links(records: list[Record], instance: Path, max_age_days: float = 7,
     return [(use, cache[use.url]) for use in uses]
 
 
-def dead_links_by_record(instance: Path, records: list[Record]) -> dict[str, int]:
-    """From the cache only (no network): record id -> number of dead or moved links."""
+@dataclass
+class DeadLink:
+    """A link `registry sources check` found dead or moved, and what to use instead."""
+
+    champ: str  # dotted place in the front matter (sources.2.url)
+    url: str
+    message: str
+    checked_at: str
+    cle: str | None = None  # the source's key, when the link is a source's
+    archive: str | None = None  # the source's archived copy, to use meanwhile
+    nouvelle_adresse: str | None = None  # where a moved link now points
+
+
+def dead_links_by_record(instance: Path, records: list[Record]) -> dict[str, list[DeadLink]]:
+    """From the cache only (no network): record id -> its dead or moved links."""
     cache = load_cache(instance)
-    counts: dict[str, int] = {}
+    found: dict[str, list[DeadLink]] = {}
     for record in records:
+        sources = record.meta.get("sources") or []
         for use in record_links(record):
             status = cache.get(use.url)
-            if status and (status.dead or status.moved):
-                counts[record.id] = counts.get(record.id, 0) + 1
-    return counts
+            if not status or not (status.dead or status.moved):
+                continue
+            source = (sources[use.path[1]] if use.path[:1] == ("sources",) and
+                      len(use.path) > 1 and isinstance(use.path[1], int) and
+                      use.path[1] < len(sources) and isinstance(sources[use.path[1]], dict)
+                      else {})
+            archive = source.get("archive") if use.path[-1:] == ("url",) else None
+            found.setdefault(record.id, []).append(DeadLink(
+                ".".join(map(str, use.path)), use.url, status.message() or "", status.checked_at,
+                source.get("cle"), archive if isinstance(archive, str) else None,
+                status.location if status.moved else None))
+    return found

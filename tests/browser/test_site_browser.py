@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 AXE = Axe()
 AXE_PAGES = ["/", "/algorithmes", "/algorithmes?q=fraude&domaine=fiscalite",
-             "/algorithmes/dgfip-cfvr", "/a-propos", "/administrations"]
+             "/algorithmes/dgfip-cfvr", "/a-propos", "/administrations",
+             "/administrations/cnaf", "/qualite", "/demandes/delais"]
 
 
 def test_search_from_home_then_read_the_cfvr(page: Page, live_server: str) -> None:

@@ -4,13 +4,16 @@ no prefix search on a complete word, the ranking prior."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registry.build.pipeline import build
 from registry.config import load_settings
-from registry.search import SearchIndex, french_analyzer, prominence
+from registry.search import SearchIndex, french_analyzer, mark, prominence
 from registry.search.analysis import CITIZEN_WEIGHT, stems, synonym_table
 from registry.search.parsing import load_synonyms
 from tests.recordfactory import write_record
@@ -123,3 +126,20 @@ def test_prominence_prefers_documented_systems_in_use() -> None:
     assert prominence(rec(sources=[{}] * 2, statut="abandonne")) < prominence(few)
     assert prominence(rec(sources=[{}] * 2, decision_individuelle="oui")) > prominence(few)
     assert prominence(rec(sources=[{}] * 500)) == prominence(rec(sources=[{}] * 30))
+
+
+WORDS = ["fiscal", "fiscaux", "contrôle", "de", "la", "DGFiP", "données", "et", "modèle", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=400))
+def test_excerpt_passages_never_repeat_text(words: list[str]) -> None:
+    """The passages of an excerpt follow each other in the text without overlapping."""
+    text = " ".join(f"{w} n{i}" for i, w in enumerate(words))  # every passage is unique
+    terms = {t.text for t in french_analyzer()("fiscal contrôle", mode="query")}
+    excerpt = html.unescape(mark(text, terms).replace("<mark>", "").replace("</mark>", ""))
+    position = 0
+    for passage in filter(None, excerpt.removeprefix("… ").removesuffix(" …").split(" … ")):
+        found = text.find(passage, position)
+        assert found >= position, (passage, text)
+        position = found + len(passage)

@@ -608,9 +608,11 @@ def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
             spans.append((t.startchar, t.endchar))
             if limit is None:
                 limit = t.startchar + fragments * maxchars
-    out, i = [], 0
-    while i < len(spans) and len(out) < fragments:
-        start = _snap(text, spans[i][0] - surround, back=True)
+    out, i, previous, passages = [], 0, 0, 0
+    while i < len(spans) and passages < fragments:
+        passages += 1
+        start = max(_snap(text, spans[i][0] - surround, back=True), previous)
+        follows = bool(out) and start == previous  # touches the previous passage: one text
         end, inside = spans[i][1], []
         while i < len(spans) and spans[i][1] - start <= maxchars:
             inside.append(spans[i])
@@ -620,14 +622,21 @@ def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
             inside, end = [spans[i]], spans[i][1]
             i += 1
         end = _snap(text, end + surround, back=False)
+        while i < len(spans) and spans[i][1] <= end:  # words the context shows: marked too
+            inside.append(spans[i])
+            i += 1
+        previous = end  # the next passage starts after this one: no text shown twice
         pieces, pos = [], start
         for a, b in inside:
             pieces += [escape(text[pos:a], quote=False), "<mark>",
                        escape(text[a:b], quote=False), "</mark>"]
             pos = b
         pieces.append(escape(text[pos:end], quote=False))
-        out.append("".join(pieces).strip())
-    return " … ".join(out)
+        if follows:
+            out[-1] += "".join(pieces).rstrip()
+        else:
+            out.append(("… " if start > 0 and not out else "") + "".join(pieces).strip())
+    return " … ".join(out) + (" …" if out and previous < len(text.rstrip()) else "")
 
 
 def _snap(text: str, at: int, back: bool) -> int:

@@ -21,6 +21,7 @@ from registry.search import FACETS, POINTER, SORTS, Results
 from registry.web import record_view
 from registry.web.errors import NotFound
 from registry.web.limits import check_filters
+from registry.web.overview import administration_labels
 from registry.web.resources import get_search, get_store
 
 bp = Blueprint("algorithmes", __name__)
@@ -123,6 +124,8 @@ def facet_label(name: str) -> str:
 
 
 def value_label(name: str, value: str) -> str:
+    if name == "administration":
+        return administration_labels(get_store()).get(value, value)
     if name in cat.CRITERIA_BY_KEY:
         return cat.choice_label("transparence.etat", value)
     return cat.choice_label(name, value)

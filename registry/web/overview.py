@@ -90,6 +90,12 @@ def _cached(store: Store, name: str, compute: Callable[[], object]) -> object:
     return cache[name]
 
 
+def administration_labels(store: Store) -> dict[str, str]:
+    """Administration id -> the label a person recognises (its sigle, else its name)."""
+    return _cached(store, "administration_labels", lambda: {  # type: ignore[return-value]
+        a.id: a.sigle or a.nom for a in store.administration_rows()})
+
+
 def get_overview(store: Store) -> Overview:
     return _cached(store, "overview", lambda: _compute(store))  # type: ignore[return-value]
 

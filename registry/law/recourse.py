@@ -140,7 +140,7 @@ STANDARD: dict[str, Step] = {
         "acces_donnees", "Le délégué à la protection des données de l'administration",
         "Demandez une copie des données personnelles qu'elle traite sur vous et des "
         "informations utiles sur la logique de toute décision automatisée vous concernant.",
-        delai_reponse="1 mois", silence="vous pouvez saisir la CNIL",
+        delai_reponse="1 mois", silence="ou une réponse insuffisante permet de saisir la CNIL",
         articles=("RGPD-15",), references=(_CNIL_PLAINTE,)),
     "defenseur_des_droits": Step(
         "defenseur_des_droits", "Le Défenseur des droits (ou son délégué près de chez vous)",

@@ -1,17 +1,22 @@
-"""Settings: declared once, with their help text, read from the environment.
+"""Settings: declared once, with their help text; read from a register's configuration file,
+the environment and explicit values.
 
-Every setting can be given to ``create_app(config)`` or as an environment
-variable with the ``REGISTRY_`` prefix. ``docs/configuration.md`` documents each
-one; a test fails when one is missing there.
+Every setting can be written in the register's file ``registre.toml`` (key in lower case,
+relative paths read from the file's folder), given as an environment variable with the
+``REGISTRY_`` prefix, or passed to ``create_app(config)``; later ones win. The folders
+default to paths relative to the working directory, so ``registry init DOSSIER && cd
+DOSSIER && registry build && registry serve`` runs a register anywhere.
+``docs/configuration.md`` documents each setting; a test fails when one is missing there.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout (tests, docs, scripts)
 
 
 class Setting(NamedTuple):
@@ -21,18 +26,29 @@ class Setting(NamedTuple):
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATA", str(PROJECT_ROOT / "data" / "algorithms"),
-            "Dossier des fiches (la source de vérité)."),
+    Setting("CONFIG", "registre.toml",
+            "Fichier de configuration du registre (TOML : les réglages de cette page, en "
+            "minuscules ; les chemins relatifs y sont lus depuis le dossier du fichier). "
+            "Ignoré s'il n'existe pas. Se donne par l'environnement ou create_app."),
+    Setting("SITE_NAME", "Registre citoyen des algorithmes publics",
+            "Nom du registre, affiché sur chaque page, dans les flux et les lettres."),
+    Setting("PUBLISHER", "",
+            "Qui publie ce registre (une ville, une association…), affiché en pied de page. "
+            "Vide : rien n'est affiché."),
+    Setting("DATA", "data/algorithms",
+            "Dossier des fiches (la source de vérité), relatif au dossier courant."),
     Setting("ADMINISTRATIONS", "",
             "Dossier des fiches des administrations. Vide : le dossier « administrations » à "
             "côté du dossier des fiches (data/administrations)."),
-    Setting("INSTANCE", str(PROJECT_ROOT / "instance"),
-            "Dossier des artefacts dérivés (base, index, exports, cache)."),
+    Setting("INSTANCE", "instance",
+            "Dossier des artefacts dérivés (base, index, exports, cache), relatif au dossier "
+            "courant."),
     Setting("DATABASE_URL", "",
             "URL SQLAlchemy de la base. Vide : fichier SQLite construit sous INSTANCE."),
-    Setting("STATE", str(PROJECT_ROOT / "state"),
+    Setting("STATE", "state",
             "Dossier de l'état (contributions, décisions, sessions, compteurs, clé secrète "
-            "générée) : jamais dérivé, jamais reconstruit, à sauvegarder."),
+            "générée) : jamais dérivé, jamais reconstruit, à sauvegarder. Relatif au dossier "
+            "courant."),
     Setting("STATE_DATABASE_URL", "",
             "URL SQLAlchemy de la base d'état. Vide : fichier SQLite state.sqlite sous STATE."),
     Setting("SECRET_KEY", "",
@@ -60,6 +76,11 @@ SETTINGS: tuple[Setting, ...] = (
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 PREFIX = "REGISTRY_"
+PATHS = ("DATA", "ADMINISTRATIONS", "INSTANCE", "STATE")  # relative: to the folder of origin
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message is in French."""
 
 
 def _coerce(default: object, value: str) -> object:
@@ -78,14 +99,55 @@ def administrations_folder(settings: dict) -> Path:
 
 
 def load_settings(overrides: dict | None = None) -> dict:
-    """Defaults, then ``REGISTRY_*`` environment variables, then explicit overrides."""
-    values = {s.name: s.default for s in SETTINGS}
-    for s in SETTINGS:
-        env = os.environ.get(PREFIX + s.name)
-        if env is not None:
-            values[s.name] = _coerce(s.default, env)
-    for key, value in (overrides or {}).items():
-        name = key[len(PREFIX):] if key.startswith(PREFIX) else key
+    """Defaults, then the configuration file, then ``REGISTRY_*`` environment variables,
+    then explicit overrides. Folders come back absolute. Raises ConfigError for a file
+    that cannot be read or names an unknown setting."""
+    cwd = Path.cwd()
+    values: dict[str, object] = {s.name: s.default for s in SETTINGS}
+    origin = dict.fromkeys(values, cwd)
+    explicit = {(k[len(PREFIX):] if k.startswith(PREFIX) else k): v
+                for k, v in (overrides or {}).items()}
+    env = {s.name: _coerce(s.default, os.environ[PREFIX + s.name]) for s in SETTINGS
+           if PREFIX + s.name in os.environ}
+    config = Path(str(explicit.get("CONFIG") or env.get("CONFIG") or values["CONFIG"]))
+    config = config if config.is_absolute() else cwd / config
+    values["CONFIG"] = str(config)
+    for name, value in _read_config(config).items():
+        values[name], origin[name] = value, config.parent
+    for name, value in env.items():
+        values[name], origin[name] = value, cwd
+    for name, value in explicit.items():
         if name in values:
-            values[name] = value
+            values[name], origin[name] = value, cwd
+    for name in PATHS:
+        if values[name]:
+            path = Path(str(values[name])).expanduser()
+            values[name] = str(path if path.is_absolute() else origin[name] / path)
     return values
+
+
+def _read_config(path: Path) -> dict[str, object]:
+    if not path.is_file():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path} : fichier de configuration illisible ({exc})") from exc
+    out: dict[str, object] = {}
+    for key, value in raw.items():
+        name = key.upper()
+        setting = SETTINGS_BY_NAME.get(name)
+        if setting is None or name == "CONFIG":
+            known = ", ".join(s.name.lower() for s in SETTINGS if s.name != "CONFIG")
+            raise ConfigError(f"{path} : réglage inconnu « {key} » (réglages : {known})")
+        if isinstance(setting.default, bool) != isinstance(value, bool) or \
+                not isinstance(value, type(setting.default) if setting.default is not None
+                               else object):
+            raise ConfigError(f"{path} : « {key} » doit être "
+                              f"{_KIND.get(type(setting.default), 'un texte')}")
+        out[name] = value
+    return out
+
+
+_KIND = {bool: "vrai ou faux (true/false)", int: "un nombre entier", str: "un texte entre "
+         "guillemets"}

@@ -37,7 +37,7 @@ def correction(site: dict, **changes: object) -> subs.Submission:
 
 
 def test_accepted_submission_writes_a_file_that_registry_validate_accepts(repo: dict,
-                                                                           cli) -> None:
+                                                                           cli) -> None:  # noqa: ANN001
     sub = correction(repo, statut="suspendu")
     listing = cli("submissions", "list", env=_env(repo))
     assert f"{sub.id}" in listing.output and "caf-essai" in listing.output
@@ -59,7 +59,7 @@ def _env(site: dict) -> dict:
             "REGISTRY_STATE": site["settings"]["STATE"]}
 
 
-def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:
+def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:  # noqa: ANN001
     sub = correction(repo, statut="suspendu")
     refused = cli("submissions", "reject", str(sub.id), "--raison", " ", env=_env(repo))
     assert refused.exit_code == 1 and "raison" in refused.output
@@ -110,7 +110,7 @@ def test_a_changed_record_needs_force(repo: dict) -> None:
 
 
 def test_accept_commits_on_the_current_branch_with_the_submitters_name(repo: dict,
-                                                                        cli) -> None:
+                                                                        cli) -> None:  # noqa: ANN001
     sub = correction(repo, statut="suspendu")
     (repo["repo"] / "notes.txt").write_text("unrelated work in progress\n")
     git(repo["repo"], "add", "notes.txt")
@@ -124,7 +124,7 @@ def test_accept_commits_on_the_current_branch_with_the_submitters_name(repo: dic
         git(repo["repo"], "rev-parse", "HEAD")
 
 
-def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli) -> None:
+def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli) -> None:  # noqa: ANN001
     sub = correction(repo, statut="suspendu")
     before = (repo["data"] / "caf-essai.md").read_text()
     head = git(repo["repo"], "rev-parse", "HEAD")
@@ -139,7 +139,7 @@ def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli)
     assert git(repo["repo"], "rev-parse", "contrib/1^") == head
 
 
-def test_registry_diff_reports_field_changes_and_coverage_delta(repo: dict, cli) -> None:
+def test_registry_diff_reports_field_changes_and_coverage_delta(repo: dict, cli) -> None:  # noqa: ANN001
     data, git_repo = repo["data"], repo["repo"]
     write_record(data, "caf-essai", nom="Score d'essai de la CAF", statut="suspendu",
                  transparence=with_etats(budget="publie"))
@@ -158,7 +158,7 @@ def test_registry_diff_reports_field_changes_and_coverage_delta(repo: dict, cli)
     assert "code_source :" not in out  # unchanged criteria are not listed
 
 
-def test_registry_diff_against_the_working_tree_and_new_records(repo: dict, cli) -> None:
+def test_registry_diff_against_the_working_tree_and_new_records(repo: dict, cli) -> None:  # noqa: ANN001
     write_record(repo["data"], "nouvelle", nom="Nouvelle fiche",
                  transparence=with_etats(code_source="publie"))
     out = cli("diff", "HEAD", "--data", str(repo["data"])).output
@@ -167,7 +167,7 @@ def test_registry_diff_against_the_working_tree_and_new_records(repo: dict, cli)
     assert "code_source : 0,0 % → 33,3 %" in out
 
 
-def test_registry_diff_explains_unknown_revisions(repo: dict, cli) -> None:
+def test_registry_diff_explains_unknown_revisions(repo: dict, cli) -> None:  # noqa: ANN001
     result = cli("diff", "v-inexistante", "--data", str(repo["data"]))
     assert result.exit_code == 2
     assert "révision « v-inexistante » introuvable" in result.output

@@ -86,7 +86,7 @@ def test_preview_renders_the_record_without_storing_it(site: dict) -> None:
     assert subs.queue(site["engine"]) == []
 
 
-def test_a_new_proposal_goes_through_the_queue_to_a_valid_file(site: dict, cli) -> None:
+def test_a_new_proposal_goes_through_the_queue_to_a_valid_file(site: dict, cli) -> None:  # noqa: ANN001
     client = site["client"]
     response = client.post("/proposer", data=new_proposal(client))
     assert response.status_code == 303
@@ -117,7 +117,7 @@ def test_an_existing_identifier_is_refused(site: dict) -> None:
         "#identifiant-erreur").text
 
 
-def test_a_rejected_report_shows_its_reason_at_its_tracking_url(site: dict, cli) -> None:
+def test_a_rejected_report_shows_its_reason_at_its_tracking_url(site: dict, cli) -> None:  # noqa: ANN001
     client = site["client"]
     empty = client.post("/algorithmes/caf-essai/signaler", data={"message": " "})
     assert empty.status_code == 422
@@ -188,7 +188,7 @@ def test_unknown_records_are_404(site: dict) -> None:
 
 
 def test_done_when_a_correction_of_match_ft_is_proposed_accepted_built_and_shown(
-        tmp_path: Path, cli) -> None:
+        tmp_path: Path, cli) -> None:  # noqa: ANN001
     repo = tmp_path / "depot"
     data = copy_real_data(repo)
     instance = tmp_path / "instance"

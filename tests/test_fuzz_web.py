@@ -174,7 +174,7 @@ def snapshot(site: dict) -> tuple:
     return rows, files
 
 
-def _client(site: dict, login: bool):  # noqa: ANN001, ANN202
+def _client(site: dict, login: bool):  # noqa: ANN202
     client = site["app"].test_client()
     if login:
         token = csrf_token(client, "/mainteneurs/connexion")

@@ -30,6 +30,7 @@ from registry.config import administrations_folder
 from registry.db.engine import create_tables, get_engine
 from registry.db.models import Administration, Algorithme, BuildInfo
 from registry.gitrepo import last_modified
+from registry.opendata.exports import EXPORTS
 from registry.records import cada_rates as response_rates
 from registry.records import catalogue, citations, frontmatter, validate
 from registry.records.catalogue import SCHEMA_VERSION
@@ -56,7 +57,6 @@ def _code_digest() -> str:
 BUILD_FORMAT = f"{SCHEMA_VERSION}.2-{_code_digest()}"
 BATCH = 500
 
-EXPORTS = "exports"
 Progress = Callable[[str, int, int], None]
 
 

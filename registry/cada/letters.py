@@ -21,15 +21,16 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from registry import paths
 from registry.cada.deadlines import DateError, Deadlines, compute_deadlines, date_fr
-from registry.config import PROJECT_ROOT, load_settings
+from registry.config import load_settings
 from registry.law import aiact
 from registry.law.crpa import ARTICLES, CRPA_REF, Article
 from registry.records import catalogue as cat
 
 __all__ = ["ARTICLES", "CRPA_REF", "Article"]  # the table, re-exported for the templates' tests
 
-TEMPLATES = PROJECT_ROOT / "templates"
+TEMPLATES = paths.TEMPLATES
 CADA_FORM = "https://www.cada.fr/formulaire-de-saisine"
 CADA_ADDRESS = ("Commission d'accès aux documents administratifs", "TSA 50730",
                 "75334 Paris Cedex 07")
@@ -157,6 +158,7 @@ def _environment(html: bool = False, templates: Path = TEMPLATES) -> jinja2.Envi
                              autoescape=html, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
     env.filters["date_fr"] = date_fr
+    env.globals["site_name"] = str(load_settings().get("SITE_NAME") or "le registre")
     return env
 
 

@@ -19,7 +19,7 @@ from registry.cada.letters import (
     _environment,
     record_url,
 )
-from registry.config import PROJECT_ROOT
+from registry.paths import STATIC
 
 LIST_ITEM = re.compile(r"^(?:- |\d+\. )")
 URL_RE = re.compile(r"https?://[^\s<>«»]+[^\s<>«».,;:!?)]")
@@ -55,7 +55,7 @@ def text_to_html(text: str) -> Markup:
     return Markup('<div class="lettre">\n' + "\n".join(parts) + "\n</div>")
 
 
-STYLESHEET = PROJECT_ROOT / "registry" / "static" / "cada.css"
+STYLESHEET = STATIC / "cada.css"
 
 
 def render_html_document(letter: Letter, stylesheet_url: str | None = None) -> str:

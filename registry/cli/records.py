@@ -1,4 +1,4 @@
-"""Record commands: validate, migrate, schema, new."""
+"""Record commands: validate, migrate, schema, new, and init (a new register)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from registry.records.validate import (
     format_problems,
     ids_in,
 )
+from registry.starter import RegisterExists, create_register
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -124,4 +125,21 @@ def new(ident: str, data: Path | None) -> None:
                f"« registry validate {target} ».")
 
 
-commands = [validate, migrate, schema, new]
+@click.command("init")
+@click.argument("dossier", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--nom", default="Registre des algorithmes publics", show_default=True,
+              help="Nom du registre, affiché sur chaque page.")
+@click.option("--editeur", default="", help="Qui publie ce registre (ville, association…).")
+def init(dossier: Path, nom: str, editeur: str) -> None:
+    """Créer un nouveau registre dans DOSSIER (configuration, une fiche d'exemple)."""
+    try:
+        written = create_register(dossier, nom, editeur)
+    except RegisterExists as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"écrit : {path}")
+    click.echo(f"\nRegistre créé. Ensuite : cd {dossier} && registry build && registry serve")
+
+
+commands = [validate, migrate, schema, new, init]

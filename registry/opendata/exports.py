@@ -23,6 +23,8 @@ FILE_NAMES = {"json": "algorithmes.json", "csv": "algorithmes.csv",
 LIST_SEPARATOR = " | "
 PUBLISHED = ("publie",)
 
+EXPORTS = "exports"  # the exports folder under the instance folder
+
 
 def record_url(site_url: str, ident: str) -> str:
     return f"{site_url.rstrip('/')}/algorithmes/{ident}"

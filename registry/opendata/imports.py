@@ -124,7 +124,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     """YAML without anchors and aliases: a few hundred bytes of aliases expand to gigabytes
     ("billion laughs"); a mapping file never needs them."""
 
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.YAMLError("les ancres et alias YAML (&nom, *nom) ne sont pas acceptés")

@@ -90,7 +90,7 @@ def record_links(record: Record) -> list[LinkUse]:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
 
 

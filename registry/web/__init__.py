@@ -7,7 +7,8 @@ import importlib
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from registry.config import PROJECT_ROOT, load_settings
+from registry.config import load_settings
+from registry.paths import STATIC, TEMPLATES
 from registry.state.legacy import migrate_quietly
 from registry.state.secrets import shared_secret
 from registry.web import errors, limits, ratelimit, resources, security, urls
@@ -23,8 +24,7 @@ csrf = CSRFProtect()
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the site. `config` overrides settings (see docs/configuration.md)."""
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "registry" / "static"))
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.json = StrictJSONProvider(app)  # never NaN nor Infinity
     settings = load_settings(config)
     app.config.from_mapping(settings)

@@ -126,7 +126,9 @@ def init_app(app: Flask) -> None:
         host=host, shift_headings=shift_headings, extrait=extrait,
         choice=choice)
     app.jinja_env.globals.update(catalogue=cat, label=label, sections=sections,
-                                 action_url=action_url)
+                                 action_url=action_url,
+                                 site_name=str(app.config.get("SITE_NAME") or ""),
+                                 publisher=str(app.config.get("PUBLISHER") or ""))
 
     @app.context_processor
     def endpoints() -> dict:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file, url_for
 
-from registry.build.pipeline import EXPORTS
-from registry.opendata.exports import FILE_NAMES, LICENCE
+from registry.opendata.exports import EXPORTS, FILE_NAMES, LICENCE
 from registry.opendata.jsonschema import json_schema
 from registry.opendata.openapi import openapi_document
 from registry.records import catalogue as cat

@@ -10,14 +10,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from registry.coverage import figures as coverage
-from registry.db.models import Algorithme
 from registry.db.store import AdministrationSummary, Store, to_record
 from registry.records import catalogue as cat
 from registry.records.model import Record
+
+if TYPE_CHECKING:
+    from registry.db.models import Algorithme
 
 _LOCK = threading.Lock()
 MAX_ADMIN_PAGES = 2000  # bound on the per-administration cache

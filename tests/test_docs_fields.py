@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.config import PROJECT_ROOT
 from registry.records import catalogue as cat
 from registry.records.reference import replace_reference
 
@@ -25,3 +26,18 @@ def test_criterion_is_documented(key: str) -> None:
 def test_reference_is_up_to_date() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert replace_reference(text) == text, "run: python scripts/gen_docs.py"
+
+
+def test_the_minimal_example_of_the_record_format_is_valid(tmp_path: Path) -> None:
+    """docs/record-format.md's example passes the validator (against the real
+    administrations folder, where its administration id must exist)."""
+    import re
+
+    from registry.records.validate import References, check_text, ids_in
+
+    text = (PROJECT_ROOT / "docs" / "record-format.md").read_text(encoding="utf-8")
+    example = re.search(r"## Exemple minimal.*?```yaml\n(.*?)```", text, re.S).group(1)
+    admins = ids_in(PROJECT_ROOT / "data" / "administrations")
+    checked = check_text(tmp_path / "calcul-apl.md", example, references=References(admins))
+    assert checked.ok and not checked.problems, [p.message for p in checked.problems]
+    assert "schema: 2" in example

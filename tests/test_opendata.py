@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from registry.opendata.crosswalks import ETALAB, load_mapping
 from registry.opendata.exports import (
     LICENCE,
     NL_COLUMNS,
@@ -18,7 +19,7 @@ from registry.opendata.exports import (
     export,
     write_all,
 )
-from registry.opendata.imports import ETALAB, import_csv, import_json, load_mapping
+from registry.opendata.imports import import_csv, import_json
 from registry.records import catalogue as cat
 from registry.records.model import load_records
 from tests.recordfactory import with_etats, write_record

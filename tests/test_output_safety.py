@@ -25,8 +25,9 @@ from bs4 import BeautifulSoup
 from registry.build.pipeline import build
 from registry.contributions import queue as subs
 from registry.jsonout import dumps
+from registry.opendata.crosswalks import REGISTRE, load_mapping
 from registry.opendata.exports import FORMATS, export
-from registry.opendata.imports import REGISTRE, import_csv, import_json, load_mapping
+from registry.opendata.imports import import_csv, import_json
 from registry.records.model import load_records
 from registry.spreadsheet import TRIGGERS
 from registry.state import state_engine

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from registry.config import load_settings
+from registry.opendata.crosswalks import MAPPINGS, load_mapping
 from registry.opendata.exports import FORMATS
 from registry.opendata.exports import export as run_export
-from registry.opendata.imports import MAPPINGS, import_csv, import_json, load_mapping
+from registry.opendata.imports import import_csv, import_json
 from registry.records.model import InvalidRecords, load_records
 
 

@@ -233,7 +233,6 @@ class Readiness:
     pret_avec_obtenu: Figure
     interdits: int
     interdits_en_service: int
-    date: date
     by_key: dict[str, CategoryView] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -247,11 +246,10 @@ class Readiness:
         return {"total": self.total, "prets": self.pret.as_dict(),
                 "prets_avec_obtenu": self.pret_avec_obtenu.as_dict(),
                 "interdits": self.interdits, "interdits_en_service": self.interdits_en_service,
-                "categories": [c.as_dict() for c in self.categories],
-                "date": self.date.isoformat()}
+                "categories": [c.as_dict() for c in self.categories]}
 
 
-def compute(records: Iterable[Record], today: date | None = None) -> Readiness:
+def compute(records: Iterable[Record]) -> Readiness:
     records = list(records)
     buckets: dict[str, list[Record]] = {key: [] for key in aiact.CATEGORIES}
     for r in records:
@@ -261,5 +259,4 @@ def compute(records: Iterable[Record], today: date | None = None) -> Readiness:
         len(records), [category_view(key, buckets[key]) for key in aiact.CATEGORIES],
         _ready_figure(records, EVIDENCE), _ready_figure(records, EVIDENCE_OBTAINED),
         len(prohibited),
-        sum(1 for r in prohibited if r.get("statut") not in WITHDRAWN),
-        today or date.today())
+        sum(1 for r in prohibited if r.get("statut") not in WITHDRAWN))

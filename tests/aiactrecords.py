@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from registry.records import catalogue as cat
 from tests.recordfactory import with_etats, write_administration, write_record
 
@@ -81,3 +83,14 @@ def write_cases(folder: Path) -> Path:
                          nom="Ministère d'essai", adresse=None, site_web="https://example.gouv.fr/",
                          siren="110044013", citations={"site_web": ["essai"]})
     return folder
+
+
+def set_obligation(path: Path, key: str, etat: str) -> None:
+    """Rewrite a record file with one obligation in a new state (with its evidence)."""
+    text = path.read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+    meta = yaml.safe_load(front.removeprefix("---\n"))
+    meta["ai_act"]["obligations"][key] = ai_section("transparence", **{key: etat})[
+        "obligations"][key]
+    path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+                    + "---\n" + body, encoding="utf-8")

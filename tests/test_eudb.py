@@ -172,3 +172,13 @@ def test_an_administration_without_record_leaves_the_deployer_unknown(folder: Pa
     assert "deployeur.adresse" in entry["valeurs_inconnues"]
     with pytest.raises(ValueError, match="format inconnu"):
         eudb.export([], {}, "xml", SITE)
+
+
+def test_every_column_is_documented() -> None:
+    from registry.config import PROJECT_ROOT
+
+    doc = (PROJECT_ROOT / "docs" / "exports.md").read_text(encoding="utf-8")
+    for column in eudb.csv_columns():
+        assert f"`{column}`" in doc, column
+    for name in eudb.FILE_NAMES.values():
+        assert f"`{name}`" in doc, name

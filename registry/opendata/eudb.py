@@ -213,10 +213,3 @@ def export(records: Iterable[Record], admins: dict[str, dict], fmt: str, site_ur
     """`admins`: each administration's front matter by id (its address and web site)."""
     selections = [s for s in (selection(r) for r in records) if s is not None]
     return export_selected(selections, admins, fmt, site_url, bom)
-
-
-def labels() -> dict[str, str]:
-    """Each CSV column of section C with the item it answers (for the documentation)."""
-    by_key = {i.key: i for i in aiact.DEPLOYER_REGISTRATION}
-    return {item_column(p): f"{by_key[p.split('.')[0]].label}"
-            + (f" ({p.split('.')[1]})" if "." in p else "") for p in item_paths()}

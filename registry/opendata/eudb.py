@@ -186,7 +186,8 @@ def csv_row(entry: dict) -> dict[str, str]:
 def document(entries: list[dict]) -> dict:
     """The JSON file: what the items are (from the legal table), then one entry per system."""
     return {
-        "texte": f"Règlement (UE) 2024/1689, {aiact.REGISTRATION_ARTICLE.lower()}",
+        "texte": f"Règlement (UE) 2024/1689, {aiact.REGISTRATION_ARTICLE[:1].lower()}"
+                 f"{aiact.REGISTRATION_ARTICLE[1:]}",
         "source": aiact.AI_ACT_URL, "licence": LICENCE,
         "rubriques": [{"numero": i.number, "cle": i.key, "libelle": i.label,
                        "exigence": i.requirement, "valeurs": list(i.parts) or None,

@@ -30,4 +30,5 @@ def test_no_two_modules_share_a_name() -> None:
             if p.parent.name not in ("web", "cli")}
     assert [n for n, c in fronts.items() if c > 2] == []
     assert sorted(n for n in fronts if n in core and n not in ("cada", "coverage", "opendata",
-                                                                "quality", "contributions")) == []
+                                                                "quality", "contributions",
+                                                                "aiact")) == []

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from registry.build.pipeline import build
 from registry.cli import main as cli_main
 from registry.config import load_settings
+from registry.opendata import eudb
 from registry.opendata.exports import FILE_NAMES
 from registry.text import slugify
 from tests.recordfactory import with_etats, write_record
@@ -76,6 +77,7 @@ def test_pages_exist_for_every_record_list_and_administration(site: dict) -> Non
         assert (out / "api" / "v1" / "algorithmes" / f"{ident}.json").is_file(), ident
     for path in ("index.html", "algorithmes/index.html", "listes/toutes/page-2/index.html",
                  "administrations/index.html", "couverture/index.html", "a-propos/index.html",
+                 "reglement-ia/index.html", "api/v1/reglement-ia.json",
                  "donnees/index.html", "api/v1/algorithmes.json", "api/v1/couverture.json",
                  "api/v1/schema.json", "api/v1/openapi.json", "recherche.json",
                  "static/site.css", "static/recherche-statique.js"):
@@ -84,7 +86,7 @@ def test_pages_exist_for_every_record_list_and_administration(site: dict) -> Non
         assert (out / "listes" / "domaine" / domain / "index.html").is_file(), domain
     for admin in ADMINS:
         assert (out / "administrations" / slugify(admin) / "index.html").is_file(), admin
-    for name in FILE_NAMES.values():
+    for name in (*FILE_NAMES.values(), *eudb.FILE_NAMES.values()):
         assert (out / "exports" / name).read_bytes() == \
             (site["instance"] / "exports" / name).read_bytes()
     assert "pages" in site["output"]

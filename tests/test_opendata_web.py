@@ -12,8 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 from openapi_spec_validator import validate
 
-from registry.opendata.exports import FILE_NAMES, LICENCE, csv_columns
+from registry.opendata.exports import LICENCE, csv_columns
 from registry.records import catalogue as cat
+from registry.web.opendata import ALL_FILES
 from tests.conftest import DATA
 
 CHANGELOG = DATA.parent.parent / "docs" / "schema-changelog.md"
@@ -44,10 +45,10 @@ def _built_ids(instance: Path) -> list[str]:
 
 
 def test_exports_are_served_with_their_content_type(client, built_instance) -> None:  # noqa: ANN001
-    for fmt, name in FILE_NAMES.items():
+    for fmt, name in ALL_FILES.items():
         with client.get(f"/exports/{name}") as response:
             assert response.status_code == 200, name
-            expected = "application/json" if fmt == "json" else "text/csv"
+            expected = "application/json" if fmt.endswith("json") else "text/csv"
             assert response.content_type == f"{expected}; charset=utf-8"
             assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
             assert response.data == (built_instance / "exports" / name).read_bytes()
@@ -80,7 +81,7 @@ def test_donnees_page_lists_downloads_licence_schema_and_api(client) -> None:  #
     soup = BeautifulSoup(response.text, "html.parser")
     assert soup.h1.get_text() == "Données ouvertes"
     hrefs = {a["href"] for a in soup.select("main a[href]")}
-    for name in FILE_NAMES.values():
+    for name in ALL_FILES.values():
         assert f"/exports/{name}" in hrefs
     assert {"/api/v1/schema", "/api/v1/openapi.json", "/api/v1/algorithmes"} <= hrefs
     assert "Licence Ouverte 2.0" in soup.main.get_text()
@@ -118,7 +119,8 @@ def test_openapi_document_covers_the_api(openapi: dict) -> None:
     assert {"/api/v1/algorithmes", "/api/v1/algorithmes/{id}", "/api/v1/couverture",
             "/api/v1/schema", "/exports/{nom}"} <= set(openapi["paths"])
     names = openapi["paths"]["/exports/{nom}"]["get"]["parameters"][0]["schema"]["enum"]
-    assert names == list(FILE_NAMES.values())
+    assert names == list(ALL_FILES.values())
+    assert "/api/v1/reglement-ia" in openapi["paths"]
     assert "Licence Ouverte 2.0" in openapi["info"]["description"]
 
 

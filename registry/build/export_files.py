@@ -5,11 +5,17 @@ Each export file is its header followed by one piece per record, in id order (se
 keyed by the record's content hash, the site URL and the code of ``registry.opendata.exports``: a
 build serialises only the records that changed, then concatenates the pieces (C-speed
 I/O). The files are byte for byte what ``registry.opendata.exports.export`` returns.
+
+The EU-database export of the high-risk systems (``registry.opendata.eudb``) caches, per
+record, the part of the record it reads (empty for the others); the files are written from
+those pieces joined with the administration rows, byte for byte what ``eudb.export``
+returns.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -17,18 +23,22 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from registry.db.models import Algorithme
-from registry.opendata import exports
+from registry import jsonout
+from registry.db.models import Administration, Algorithme
+from registry.opendata import eudb, exports
 from registry.opendata.exports import FILE_NAMES, export
 from registry.records.model import Record
 
 CACHE = "exports-cache.sqlite"
-COLUMNS = {fmt: fmt.replace("-", "_") for fmt in FILE_NAMES}
+EUDB = "eudb"  # the cache column of the EU-database selection
+COLUMNS = {**{fmt: fmt.replace("-", "_") for fmt in FILE_NAMES}, EUDB: EUDB}
 CHUNK = 500
+ALL_FILE_NAMES = (*FILE_NAMES.values(), *eudb.FILE_NAMES.values())
 
 
 def _code_key(site_url: str) -> str:
     digest = hashlib.sha256(Path(exports.__file__).read_bytes())
+    digest.update(Path(eudb.__file__).read_bytes())
     digest.update(site_url.encode())
     return digest.hexdigest()[:16]
 
@@ -40,6 +50,8 @@ def pieces(record: Record, site_url: str, heads: dict[str, str]) -> dict[str, st
     for fmt in FILE_NAMES:
         text = export([record], fmt, site_url)
         out[fmt] = text[2:-3] if fmt == "json" else text[len(heads[fmt]):]  # json: [\n…\n]\n
+    selected = eudb.selection(record)
+    out[EUDB] = "" if selected is None else jsonout.dumps(selected, ensure_ascii=False)
     return out
 
 
@@ -62,11 +74,15 @@ def write_exports(engine: Engine, folder: Path, site_url: str,
     key = _code_key(site_url)
     con = sqlite3.connect(folder.parent / CACHE)
     try:
+        wanted = ["id", "key", *COLUMNS.values()]
+        if [row[1] for row in con.execute("PRAGMA table_info(piece)")] not in ([], wanted):
+            con.execute("DROP TABLE piece")  # an older layout: rebuilt from the database
         con.execute("CREATE TABLE IF NOT EXISTS piece (id TEXT PRIMARY KEY, key TEXT, "
                     + ", ".join(f"{c} BLOB" for c in COLUMNS.values()) + ")")
         _update(con, engine, key, site_url, fresh or {})
         for fmt, name in FILE_NAMES.items():
             _write_file(con, folder / name, fmt, site_url)
+        _write_eudb(con, engine, folder, site_url)
     finally:
         con.close()
 
@@ -94,6 +110,24 @@ def _update(con: sqlite3.Connection, engine: Engine, key: str, site_url: str,
             values = [(ident, wanted[ident], *done[ident]) for ident in chunk]
             con.executemany(sql, values)
         con.commit()
+
+
+def _write_eudb(con: sqlite3.Connection, engine: Engine, folder: Path, site_url: str) -> None:
+    """The EU-database files, from the cached selections and the administration rows."""
+    rows = con.execute(f"SELECT {EUDB} FROM piece WHERE length({EUDB}) > 0 "  # noqa: S608
+                       "ORDER BY id")
+    selections = [json.loads(piece) for (piece,) in rows]
+    with Session(engine) as session:
+        admins = {a.id: a.meta for a in session.exec(select(Administration))}
+    for fmt, name in eudb.FILE_NAMES.items():
+        _replace(folder / name, eudb.export_selected(selections, admins, fmt,
+                                                     site_url).encode())
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _write_file(con: sqlite3.Connection, path: Path, fmt: str, site_url: str) -> None:

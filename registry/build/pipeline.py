@@ -30,6 +30,7 @@ from registry.config import administrations_folder
 from registry.db.engine import create_tables, get_engine
 from registry.db.models import Administration, Algorithme, BuildInfo
 from registry.gitrepo import last_modified
+from registry.opendata import eudb, exports
 from registry.opendata.exports import EXPORTS
 from registry.records import cada_rates as response_rates
 from registry.records import catalogue, citations, frontmatter, validate
@@ -57,6 +58,7 @@ def _code_digest() -> str:
 BUILD_FORMAT = f"{SCHEMA_VERSION}.2-{_code_digest()}"
 BATCH = 500
 
+EXPORT_FILES = (*exports.FILE_NAMES.values(), *eudb.FILE_NAMES.values())
 Progress = Callable[[str, int, int], None]
 
 
@@ -159,7 +161,7 @@ def build(settings: dict, full: bool = False, progress: Progress | None = None,
     with build_lock(instance, wait=lock_wait):
         report, fresh = _apply(settings, data, instance, full, progress)
         if report.full or report.added or report.changed or report.removed \
-                or not (instance / EXPORTS).is_dir():
+                or not all((instance / EXPORTS / name).is_file() for name in EXPORT_FILES):
             write_exports(settings, fresh)
     report.seconds = time.monotonic() - started
     return report

@@ -7,28 +7,36 @@ from pathlib import Path
 
 import click
 
-from registry.config import load_settings
+from registry.config import administrations_folder, load_settings
+from registry.opendata import eudb
 from registry.opendata.crosswalks import MAPPINGS, load_mapping
 from registry.opendata.exports import FORMATS
 from registry.opendata.exports import export as run_export
 from registry.opendata.imports import import_csv, import_json
-from registry.records.model import InvalidRecords, load_records
+from registry.records.model import InvalidRecords, load_administrations, load_records
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, *eudb.FORMATS)), default="json",
+              show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Fichier (défaut : sortie).")
 @click.option("--bom", is_flag=True, help="CSV : ajouter l'indicateur UTF-8 (tableurs).")
 @click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
 def export(fmt: str, output: Path | None, bom: bool, data: Path | None) -> None:
-    """Exporter toutes les fiches (JSON, CSV, CSV compatible ODAP, correspondance néerlandaise)."""
+    """Exporter toutes les fiches (JSON, CSV, CSV compatible ODAP, correspondance néerlandaise),
+    ou les systèmes à haut risque dans les rubriques de la base de données de l'UE."""
     settings = load_settings({"DATA": str(data)} if data else None)
     try:
         records = load_records(Path(settings["DATA"]))
+        admins = {a.id: a.meta for a in load_administrations(administrations_folder(settings))} \
+            if fmt in eudb.FORMATS else {}
     except InvalidRecords as exc:
         click.echo("\n".join(exc.messages))
         sys.exit(1)
-    text = run_export(records, fmt, str(settings["SITE_URL"]), bom=bom)
+    if fmt in eudb.FORMATS:
+        text = eudb.export(records, admins, fmt, str(settings["SITE_URL"]), bom=bom)
+    else:
+        text = run_export(records, fmt, str(settings["SITE_URL"]), bom=bom)
     if output:
         output.write_text(text, encoding="utf-8", newline="")
         click.echo(f"{len(records)} fiches exportées dans {output}", err=True)

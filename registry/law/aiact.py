@@ -52,6 +52,10 @@ _ART_86 = Reference(
     "shall have the right to obtain from the deployer clear and meaningful explanations of the "
     "role of the AI system in the decision-making procedure")
 _EUR_LEX = Reference(AI_ACT_URL, "EUR-Lex – Règlement (UE) 2024/1689 (texte de 2024)", "")
+_ANNEX_VIII_C = Reference(
+    AI_ACT_URL, "EUR-Lex – Règlement (UE) 2024/1689, annexe VIII, section C (JO L du 12 juillet "
+    "2024)", "Section C — Information to be submitted by deployers of high-risk AI systems in "
+    "accordance with Article 49(3)")
 
 # Application dates (the law in force as we read it), each with its source.
 PROHIBITIONS_FROM = date(2025, 2, 2)
@@ -195,6 +199,47 @@ EXPLANATION_RIGHT = Obligation(
     (_ART_86,))
 
 
+@dataclass(frozen=True)
+class RegistrationItem:
+    """One item of what a public deployer enters in the EU database (annex VIII, section C)."""
+
+    number: int  # its number in section C
+    key: str
+    label: str
+    requirement: str  # what the item asks, in French
+    parts: tuple[str, ...]  # the values an item made of several holds (name, address…)
+    references: tuple[Reference, ...]
+
+
+# Annex VIII, section C (art. 49(3) and 71(3)), as published in the Official Journal on
+# 12 July 2024 (EUR-Lex, AI_ACT_URL; read from a transcription of that text). The sources
+# above on the 2026 amendments report no change to it; check it again when the amending
+# regulation's text is read.
+REGISTRATION_ARTICLE = "Article 49, paragraphe 3, et annexe VIII, section C"
+_PERSON = ("nom", "adresse", "coordonnees")
+DEPLOYER_REGISTRATION: tuple[RegistrationItem, ...] = (
+    RegistrationItem(1, "deployeur", "Déployeur", "le nom, l'adresse et les coordonnées du "
+                     "déployeur", _PERSON, (_ANNEX_VIII_C,)),
+    RegistrationItem(2, "declarant", "Personne qui soumet les informations",
+                     "le nom, l'adresse et les coordonnées de la personne qui soumet les "
+                     "informations pour le compte du déployeur", _PERSON, (_ANNEX_VIII_C,)),
+    RegistrationItem(3, "url_fiche_fournisseur", "Fiche du système dans la base de l'UE",
+                     "l'URL de l'entrée du système d'IA dans la base de données de l'UE par son "
+                     "fournisseur", (), (_ANNEX_VIII_C,)),
+    RegistrationItem(4, "resume_analyse_droits_fondamentaux",
+                     "Résumé de l'analyse d'impact sur les droits fondamentaux",
+                     "un résumé des conclusions de l'analyse d'impact sur les droits "
+                     "fondamentaux réalisée conformément à l'article 27", (),
+                     (_ANNEX_VIII_C, _ART_27)),
+    RegistrationItem(5, "resume_analyse_protection_donnees",
+                     "Résumé de l'analyse d'impact relative à la protection des données",
+                     "un résumé de l'analyse d'impact relative à la protection des données "
+                     "effectuée conformément à l'article 35 du règlement (UE) 2016/679 ou à "
+                     "l'article 27 de la directive (UE) 2016/680, comme précisé à l'article 26, "
+                     "paragraphe 8, le cas échéant", (), (_ANNEX_VIII_C,)),
+)
+
+
 def obligations_for(categorie: str) -> tuple[Obligation, ...]:
     """The deployer obligations a category carries (derived, never typed per record)."""
     return tuple(o for o in OBLIGATIONS if o.categorie == categorie)
@@ -204,8 +249,12 @@ def applies_from(obligation: Obligation) -> date:
     return DATES_BY_KEY[obligation.date_key].when
 
 
+def explanation_right_concerns(meta: dict) -> bool:
+    """Art. 86 concerns the decisions based on high-risk Annex III systems (not point 2)."""
+    ai = meta.get("ai_act") or {}
+    return ai.get("categorie") == "haut_risque" and ai.get("point") != "annexe-iii-2"
+
+
 def explanation_right_applies(meta: dict, on: date) -> bool:
     """Art. 86 applies to high-risk Annex III systems (not point 2) from their date."""
-    ai = meta.get("ai_act") or {}
-    return (ai.get("categorie") == "haut_risque" and ai.get("point") != "annexe-iii-2"
-            and on >= applies_from(EXPLANATION_RIGHT))
+    return explanation_right_concerns(meta) and on >= applies_from(EXPLANATION_RIGHT)

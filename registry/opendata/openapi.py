@@ -7,6 +7,7 @@ validating real responses against them fails as soon as the API and this documen
 from __future__ import annotations
 
 from registry.coverage.figures import BREAKDOWNS
+from registry.opendata import eudb
 from registry.opendata.exports import FILE_NAMES, LICENCE
 from registry.opendata.jsonschema import json_schema
 from registry.records import catalogue as cat
@@ -157,7 +158,8 @@ def _paths() -> dict:
     ident = {"name": "id", "in": "path", "required": True, "description": "Identifiant de "
              "la fiche (nom du fichier sans .md).", "schema": {"type": "string"}}
     export_name = {"name": "nom", "in": "path", "required": True,
-                   "schema": {"type": "string", "enum": list(FILE_NAMES.values())}}
+                   "schema": {"type": "string", "enum": [*FILE_NAMES.values(),
+                                                         *eudb.FILE_NAMES.values()]}}
     csv = {"text/csv": {"schema": {"type": "string"}}}
     return {
         "/api/v1/algorithmes": {"get": {
@@ -183,6 +185,12 @@ def _paths() -> dict:
             "operationId": "lireCouverture", "summary": "Chiffres de transparence",
             "responses": {"200": _json(_ref("Couverture"), "Chiffres par critère, par "
                                        "groupe et par fiche, et leur évolution.")}}},
+        "/api/v1/reglement-ia": {"get": {
+            "operationId": "lireReglementIA",
+            "summary": "Les systèmes au regard du règlement européen sur l'IA : catégories, "
+                       "obligations et leurs dates, preuves, systèmes prêts",
+            "responses": {"200": _json({"type": "object"}, "Chiffres par catégorie et par "
+                                       "obligation, systèmes, calendrier.")}}},
         "/api/v1/schema": {"get": {
             "operationId": "lireSchema", "summary": "Schéma JSON (version courante) des fiches",
             "responses": {"200": _json({"type": "object"}, "Schéma JSON (Draft 2020-12).",

@@ -85,8 +85,9 @@ def _check_ai_act(ai: object, checker: Checker) -> None:
                       "ne sont pas des systèmes d'IA")
     needs_point = ("interdit", "haut_risque", "transparence", "hors_champ")
     if categorie in needs_point and not point:
+        points = [p.key for p in aiact.POINTS if p.categorie == categorie]
         checker.error(("ai_act", "point"), f"la catégorie « {categorie} » exige le point qui la "
-                      "fonde (article 5, annexe III, article 50 ou article 2)")
+                      f"fonde : {', '.join(points[:4])}{'…' if len(points) > 4 else ''}")
     if point in aiact.POINTS_BY_KEY and categorie in aiact.CATEGORIES \
             and aiact.POINTS_BY_KEY[point].categorie != categorie:
         expected = aiact.POINTS_BY_KEY[point].categorie

@@ -16,7 +16,7 @@ from registry.web.responses import StrictJSONProvider
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
 BLUEPRINTS: tuple[str, ...] = ("pages", "algorithmes", "administrations", "api", "quality",
-                              "coverage", "cada", "opendata", "contribute", "maintainers",
+                              "coverage", "aiact", "cada", "opendata", "contribute", "maintainers",
                               "history")
 
 csrf = CSRFProtect()

@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from registry.opendata import eudb
 from registry.opendata.exports import FILE_NAMES
 from registry.search import FACETS
 from registry.text import slugify
@@ -36,13 +37,16 @@ from registry.web.resources import get_store
 MARKER = ".registre-statique"
 INDEX_FILE = "recherche.json"
 SEARCH_SCRIPT = "recherche-statique.js"
-SEEDS = ("/", "/algorithmes", "/administrations", "/couverture", "/a-propos", "/donnees",
-         "/api/v1/algorithmes", "/api/v1/couverture", "/api/v1/schema", "/api/v1/openapi.json",
-         *(f"/exports/{name}" for name in FILE_NAMES.values()))
+SEEDS = ("/", "/algorithmes", "/administrations", "/couverture", "/reglement-ia", "/a-propos",
+         "/donnees", "/api/v1/algorithmes", "/api/v1/couverture", "/api/v1/reglement-ia",
+         "/api/v1/schema", "/api/v1/openapi.json",
+         *(f"/exports/{name}" for name in (*FILE_NAMES.values(), *eudb.FILE_NAMES.values())))
 PAGES = {"pages.a_propos", "administrations.liste", "administrations.fiche",
-         "algorithmes.fiche", "coverage.page", "opendata.page", "history.historique"}
+         "algorithmes.fiche", "coverage.page", "aiact.page", "opendata.page",
+         "history.historique"}
 FILES = {"api.algorithme": "api/v1/algorithmes/{ident}.json",
-         "coverage.api": "api/v1/couverture.json", "opendata.schema": "api/v1/schema.json",
+         "coverage.api": "api/v1/couverture.json", "aiact.api": "api/v1/reglement-ia.json",
+         "opendata.schema": "api/v1/schema.json",
          "opendata.schema_version": "api/v1/schema/{version}.json",
          "opendata.openapi": "api/v1/openapi.json", "opendata.export": "exports/{name}",
          "history.flux": "flux.atom", "history.flux_administration":

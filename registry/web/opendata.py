@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, send_file, url_for
 
+from registry.opendata import eudb
 from registry.opendata.exports import EXPORTS, FILE_NAMES, LICENCE
 from registry.opendata.jsonschema import json_schema
 from registry.opendata.openapi import openapi_document
@@ -25,8 +26,16 @@ FORMATS = {  # format -> (label, media type, description)
                  "les chiffres de l'Observatoire des algorithmes publics."),
     "nl-csv": ("CSV, standard néerlandais v1.0", "text/csv", "Les fiches exprimées dans les "
                "champs du registre néerlandais des algorithmes, pour comparaison."),
+    "eudb-csv": ("CSV, base de données de l'UE", "text/csv", "Les systèmes à haut risque au "
+                 "sens du règlement européen sur l'IA, dans les rubriques que les "
+                 "administrations déclarent à la base de données de l'UE ; ce qui n'est pas "
+                 "connu est laissé vide et nommé dans la colonne « valeurs_inconnues »."),
+    "eudb-json": ("JSON, base de données de l'UE", "application/json", "Les mêmes systèmes, "
+                  "avec le texte de chaque rubrique et sa source ; valeurs inconnues à null "
+                  "et nommées."),
 }
-NAME_TO_FORMAT = {name: fmt for fmt, name in FILE_NAMES.items()}
+ALL_FILES = {**FILE_NAMES, **eudb.FILE_NAMES}  # format -> file name
+NAME_TO_FORMAT = {name: fmt for fmt, name in ALL_FILES.items()}
 
 
 def exports_dir() -> Path:
@@ -36,7 +45,7 @@ def exports_dir() -> Path:
 def downloads() -> list[dict]:
     """Each export with its label, description, size and date (None when not built yet)."""
     out = []
-    for fmt, name in FILE_NAMES.items():
+    for fmt, name in ALL_FILES.items():
         path = exports_dir() / name
         label, media, description = FORMATS[fmt]
         stat = path.stat() if path.is_file() else None
@@ -59,7 +68,7 @@ def export(name: str) -> Response:
     fmt = NAME_TO_FORMAT.get(name)
     if fmt is None:
         raise NotFound(f"Aucun export ne s'appelle « {name[:80]} ». Exports disponibles : "
-                       f"{', '.join(FILE_NAMES.values())}.")
+                       f"{', '.join(ALL_FILES.values())}.")
     path = exports_dir() / name
     if not path.is_file():
         raise Unavailable("Les exports n'ont pas encore été construits (« registry build »).")

@@ -99,6 +99,12 @@ def administration_labels(store: Store) -> dict[str, str]:
         a.id: a.sigle or a.nom for a in store.administration_rows()})
 
 
+def per_build(store: Store, name: str, compute: Callable[[], object]) -> object:
+    """`compute()` once per build generation, kept in memory until the next build (for
+    figures over every record that other pages show)."""
+    return _cached(store, name, compute)
+
+
 def get_overview(store: Store) -> Overview:
     return _cached(store, "overview", lambda: _compute(store))  # type: ignore[return-value]
 

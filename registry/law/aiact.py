@@ -38,17 +38,18 @@ _OMNIBUS_DATES = Reference(
     "Covington, Inside Privacy – EU AI Act update: timeline relief (mai 2026)",
     "Annex III HRAIS (use-based): Obligations are postponed from 2 August 2026 to 2 December "
     "2027 (i.e., deferred by 16 months).")
+# The articles are cited from the Official Journal text on EUR-Lex (the quotes are the
+# regulation's own words, read from a transcription of that text).
 _ART_111 = Reference(
-    "https://overview.legal/laws/ai-act/art-111", "AI Act, article 111 (texte de 2024)",
+    AI_ACT_URL, "EUR-Lex – Règlement (UE) 2024/1689, article 111 (texte de 2024)",
     "the providers and deployers of high-risk AI systems intended to be used by public "
     "authorities shall take the necessary steps to comply […] by 2 August 2030.")
 _ART_27 = Reference(
-    "https://rgpd.com/ai-act/chapter-3-high-risk-ai-systems/article-27-fundamental-rights-"
-    "impact-assessment-for-high-risk-ai-systems/", "AI Act, article 27",
+    AI_ACT_URL, "EUR-Lex – Règlement (UE) 2024/1689, article 27",
     "deployers that are bodies governed by public law, or are private entities providing "
     "public services, […] shall perform an assessment of the impact on fundamental rights")
 _ART_86 = Reference(
-    "https://overview.legal/laws/ai-act/art-86", "AI Act, article 86",
+    AI_ACT_URL, "EUR-Lex – Règlement (UE) 2024/1689, article 86",
     "shall have the right to obtain from the deployer clear and meaningful explanations of the "
     "role of the AI system in the decision-making procedure")
 _EUR_LEX = Reference(AI_ACT_URL, "EUR-Lex – Règlement (UE) 2024/1689 (texte de 2024)", "")

@@ -39,9 +39,11 @@ run: build
 lint: install-test
 	$(BIN)/ruff check registry tests scripts
 
+# Both cores (pytest-xdist); `make test PYTEST_ARGS="-m 'not slow'"` for the quick code tests.
+PYTEST_ARGS ?=
 test: install-test system-deps lint
 	$(BIN)/registry validate --quiet
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
 
 bench: install-test
 	$(BIN)/python scripts/bench.py

@@ -162,3 +162,18 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 def mobile(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A phone-sized page (375 px wide)."""
     yield from _open(browser, request, 375)
+
+
+# Files whose tests start servers, browsers, databases or child processes, inject faults or
+# fuzz: marked `slow` (make test runs them all; `-m "not slow"` runs the code tests alone).
+SLOW_FILES = frozenset({
+    "test_faults.py", "test_fuzz_web.py", "test_fuzz_records.py", "test_multiprocess.py",
+    "test_races.py", "test_packaging.py", "test_postgres.py", "test_robustness.py",
+    "test_serve.py", "test_bounded.py", "test_layers.py",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") or item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

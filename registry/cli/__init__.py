@@ -8,7 +8,7 @@ import click
 
 # Each module exposes ``commands``: a list of click commands added to the group.
 COMMAND_MODULES = ("records", "site", "coverage", "cada", "quality", "opendata", "contrib",
-                   "freeze")
+                   "maintainers", "freeze")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

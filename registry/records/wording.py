@@ -176,13 +176,21 @@ def summary_lines(diff: RecordDiff, old_meta: dict | None = None,
     return lines or ["Mise en forme du fichier, sans changement de contenu."]
 
 
+def _topic(change: FieldChange) -> str:
+    """What a change is about, for a title: the field, or the criterion of a state map."""
+    parts = re.sub(r" n° \d+", "", change.label).split(" › ")
+    top = cat.field_at(_parts(change.path)[0]) if _parts(change.path) else None
+    deep = top is not None and (top.type == cat.ETAT_MAP or top.key == "ai_act")
+    return " › ".join(parts[:2] if deep else parts[:1])
+
+
 def headline(diff: RecordDiff, limit: int = 3) -> str:
     """A short title: « Mise à jour : Statut, Budget et Transparence › Budget › État »."""
     if diff.status == "ajoutée":
         return "Création de la fiche"
     if diff.status == "supprimée":
         return "Suppression de la fiche"
-    labels = list(dict.fromkeys(re.sub(r" n° \d+", "", c.label) for c in diff.changes))
+    labels = list(dict.fromkeys(_topic(c) for c in diff.changes))
     if diff.body:
         labels.append("Texte de la fiche")
     if not labels:

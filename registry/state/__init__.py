@@ -50,6 +50,7 @@ def _tables() -> None:
     """Import the modules that declare state tables (they register in StateModel)."""
     import registry.contributions.queue  # noqa: F401
     import registry.state.counters  # noqa: F401
+    import registry.state.maintainers  # noqa: F401
     import registry.state.secrets  # noqa: F401
     import registry.state.sessions  # noqa: F401
 
@@ -77,7 +78,7 @@ def _add_missing_columns(conn) -> None:  # noqa: ANN001
     for table in StateModel.metadata.sorted_tables:
         present = {c["name"] for c in inspector.get_columns(table.name)}
         for column in table.columns:
-            if column.name not in present:  # only text columns are ever added
+            if column.name not in present:  # only nullable or text columns are ever added
                 default = "" if column.nullable else " NOT NULL DEFAULT ''"
                 kind = column.type.compile(conn.dialect)
                 conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" '

@@ -48,7 +48,7 @@ def test_history_page_lists_each_commit_with_its_field_changes(site: dict) -> No
         "Transparence › Code source › Preuve : ajout de https://example.org/code_source"]
     assert [li.text for li in versions[1].select("ul.changements li")] == [
         "Statut : « Déployé » devient « Suspendu »",
-        "Texte de la fiche : 2 lignes ajoutées"]
+        "Texte de la fiche : 3 lignes ajoutées, 1 ligne retirée"]
     assert [v.select_one(".meta-version strong").text for v in versions] == [
         "Chloé Durand", "Bruno Lefèvre", "Alice Martin"]
     latest = {tr.th.contents[0].strip(): [td.get_text(strip=True) for td in tr("td")]

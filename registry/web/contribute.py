@@ -142,7 +142,7 @@ def _render(status: int, **context: object):  # noqa: ANN202
 def _correction(ident: str):  # noqa: ANN202
     meta, body, base = _current(ident)
     previous = _previous("correction")
-    values = request.form if request.method == "POST" else request.args
+    values = request.values  # the picks travel in the address or in hidden inputs
     picked = chosen(values)
     if previous is not None and not picked and request.method == "GET":
         picked = {c.path.split(".")[0].split("[")[0] for c in field_changes(meta,
@@ -173,7 +173,7 @@ def _correction(ident: str):  # noqa: ANN202
             else body
         proposed = form_meta(form, keep=meta, body=new_body, today=date.today().isoformat())
         general = _check(form, "correction", ident, proposed, new_body, None)
-        if not form.errors and not general:
+        if not error_summary(form, general):  # every leaf (form.errors is cached)
             if request.form.get("action") == "envoyer":
                 return _store("correction", ident, form, proposed, new_body,
                               form.base.data or base, previous)

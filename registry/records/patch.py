@@ -6,9 +6,9 @@ nothing else. The original front matter is composed with PyYAML, whose nodes car
 exact position of every key and value; each changed value is replaced in place (in the
 style of the value it replaces), a removed key loses its lines, an added key is inserted
 beside its neighbours in catalogue order, and list items are aligned so that an inserted
-source does not rewrite the later ones. The patched file is then read back: if it does not
-say exactly what the canonical rewrite would say, the canonical rewrite is used instead, so
-a patch is never wrong, only sometimes less small.
+source does not rewrite the later ones. The patched file is then read back by the
+validator: if it does not say exactly what was asked, the canonical rewrite is used
+instead, so a patch is never wrong, only sometimes less small.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from registry.records.validate import check_text
 from registry.records.writer import record_text
 
 _PLAIN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# libyaml when available: its marks count characters, as the pure-Python parser's do
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _EMPTY = (None, "", [], {})
 
 
@@ -379,7 +381,7 @@ def _split(text: str) -> tuple[str, str, str, str] | None:
     return None
 
 
-def _meaning(text: str) -> tuple[object, str] | None:
+def _meaning(text: str) -> tuple[dict, str] | None:
     checked = check_text(Path("fiche.md"), text)
     return None if checked.meta is None else (checked.meta, checked.body.strip())
 
@@ -388,29 +390,30 @@ def patch_record(original: str, meta: dict, body: str,
                  kind: str = cat.ALGORITHME) -> Patched:
     """The record file `original` changed to say `meta` and `body`, touching only the lines
     of the values that changed; the canonical rewrite when that is not possible."""
-    canonical = record_text(meta, body, kind)
     parts = _split(original)
     if parts is None:
-        return Patched(canonical, False)
+        return Patched(record_text(meta, body, kind), False)
     opening, front, closing, old_body = parts
     new = {k: v for k, v in meta.items() if k != "id"}
     try:
-        root = yaml.compose(front, Loader=yaml.SafeLoader)
-        old = yaml.safe_load(front) if root is not None else None
+        root = yaml.compose(front, Loader=_LOADER)
+        old = yaml.load(front, Loader=_LOADER) if root is not None else None  # noqa: S506
         if not isinstance(root, yaml.MappingNode) or not isinstance(old, dict):
             raise _Unpatchable("en-tête illisible")
         patcher = _Patcher(front)
         patcher.value(root, _texts(old, root), new, "", None, False)
         patched = patcher.result()
     except (_Unpatchable, yaml.YAMLError, RecursionError, ValueError):
-        return Patched(canonical, False)
+        return Patched(record_text(meta, body, kind), False)
     if old_body.strip() == body.strip():
         tail = old_body
     else:
         tail = body.strip("\n") + "\n" if body.strip() else ""
     text = opening + patched + closing + "\n" + tail
-    if _meaning(text) != _meaning(canonical):
-        return Patched(canonical, False)
+    read = _meaning(text)
+    if read is None or not same({k: v for k, v in read[0].items() if k != "id"}, new) \
+            or read[1] != body.strip():
+        return Patched(record_text(meta, body, kind), False)
     return Patched(text, True)
 
 

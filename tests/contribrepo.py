@@ -93,7 +93,8 @@ FAST_HASH = "pbkdf2:sha256:1000"  # fast to check: tests log in often
 def add_maintainer(state: dict | str | Path, login: str = "camille",
                    name: str = "Camille Durand", password: str = PASSWORD):  # noqa: ANN201
     """A maintainer's account in the state store of `state` (settings or folder)."""
-    from registry.state import maintainers, state_engine
+    from registry.state import accounts as maintainers
+    from registry.state import state_engine
 
     settings = state if isinstance(state, dict) else {"STATE": str(state)}
     return maintainers.add(state_engine(settings), login, name, password, method=FAST_HASH)

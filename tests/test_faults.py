@@ -447,7 +447,7 @@ for folder in (source / "instance").glob("index-*"):
 
 from registry import create_app
 from registry.contributions import queue as submissions
-from registry.state import maintainers, state_engine
+from registry.state import accounts as maintainers, state_engine
 
 app = create_app({"DATA": str(data), "INSTANCE": str(instance), "STATE": str(state),
                   "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})

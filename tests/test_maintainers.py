@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 
 from registry.contributions import queue as subs
 from registry.records.validate import check_file
-from registry.state import maintainers, sessions, state_engine
+from registry.state import accounts as maintainers
+from registry.state import sessions, state_engine
 from tests.conftest import make_app, serving
 from tests.contribrepo import (
     PASSWORD,

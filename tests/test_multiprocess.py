@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.state import maintainers, state_engine
+from registry.state import accounts as maintainers
+from registry.state import state_engine
 from tests.conftest import make_app
 from tests.recordfactory import write_record
 from tests.servers import Browser, Server, registry, site_env

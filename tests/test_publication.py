@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 from registry.contributions import publish
 from registry.contributions import queue as subs
 from registry.records.validate import check_file
-from registry.state import maintainers, state_engine
+from registry.state import accounts as maintainers
+from registry.state import state_engine
 from tests.contribrepo import add_maintainer, built_app, commit_all, form_values, git, init_repo
 from tests.contribrepo import settings as site_settings
 from tests.recordfactory import write_record

@@ -14,10 +14,9 @@ from registry.contributions import backup, publish
 from registry.contributions import queue as subs
 from registry.records.diff import format_report
 from registry.records.versions import GitError, diff_revisions
-from registry.state import StateUnavailable, state_engine
-from registry.state import maintainers as accounts
+from registry.state import StateUnavailable, accounts, state_engine
+from registry.state.accounts import Account
 from registry.state.legacy import migrate_legacy_queue
-from registry.state.maintainers import Account
 
 
 def _settings(ctx: click.Context) -> dict:

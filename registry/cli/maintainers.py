@@ -11,8 +11,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.config import load_settings
-from registry.state import StateUnavailable, state_engine
-from registry.state import maintainers as accounts
+from registry.state import StateUnavailable, accounts, state_engine
 
 
 def _fail(message: str) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from registry.contributions import gitcommit
 from registry.contributions import queue as subs
-from registry.state.maintainers import Account
+from registry.state.accounts import Account
 
 MODES = ("commit", "forge", "fichier")
 

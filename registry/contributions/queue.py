@@ -32,7 +32,7 @@ from registry.records.wording import body_sentence, sentences
 from registry.records.writer import record_text, write_text_file
 from registry.rendering import render_markdown
 from registry.state import StateModel
-from registry.state.maintainers import Account
+from registry.state.accounts import Account
 
 KINDS = {"nouvelle": "Proposition d'un nouvel algorithme",
          "correction": "Proposition de correction",

@@ -49,8 +49,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 def _tables() -> None:
     """Import the modules that declare state tables (they register in StateModel)."""
     import registry.contributions.queue  # noqa: F401
+    import registry.state.accounts  # noqa: F401
     import registry.state.counters  # noqa: F401
-    import registry.state.maintainers  # noqa: F401
     import registry.state.secrets  # noqa: F401
     import registry.state.sessions  # noqa: F401
 

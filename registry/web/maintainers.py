@@ -1,6 +1,6 @@
 """Maintainers: login with a named account, the contribution queue, accept or reject.
 
-Each maintainer has an account (registry.state.maintainers, `registry maintainers add`):
+Each maintainer has an account (registry.state.accounts, `registry maintainers add`):
 every decision is recorded with its author. Without any account the pages are closed,
 except under Flask's development server in debug mode, where the login DEV_LOGIN with
 DEV_PASSWORD opens them (never under `registry serve`: gunicorn or waitress). Every login
@@ -37,8 +37,7 @@ from registry.contributions import queue as subs
 from registry.records.diff import body_diff, field_changes
 from registry.records.validate import check_file
 from registry.records.wording import sentences
-from registry.state import maintainers as accounts
-from registry.state import sessions, state_engine
+from registry.state import accounts, sessions, state_engine
 from registry.web.errors import Forbidden, NotFound
 from registry.web.forms import SafeForm
 from registry.web.ratelimit import forget, take

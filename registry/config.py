@@ -59,9 +59,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FORGE_URL", "",
             "Adresse du dépôt sur la forge (ex. https://github.com/org/registre) pour les liens "
             "« proposer sur la forge »."),
-    Setting("MAINTAINER_PASSWORD_HASH", "",
-            "Empreinte (werkzeug.security.generate_password_hash) du mot de passe des "
-            "mainteneurs. Vide : pages mainteneurs fermées."),
+    Setting("PUBLICATION", "commit",
+            "Ce que fait l'acceptation d'une contribution : « commit » (la fiche est modifiée "
+            "et committée dans le dépôt, puis le site reconstruit), « forge » (une branche est "
+            "poussée sur FORGE_REMOTE avec une demande de fusion : copie en lecture seule) ou "
+            "« fichier » (le fichier est seulement écrit)."),
+    Setting("FORGE_REMOTE", "",
+            "Dépôt git de la forge où pousser les contributions acceptées quand PUBLICATION "
+            "vaut « forge » (URL ssh ou https avec jeton, ou chemin d'un dépôt nu)."),
     Setting("HTTPS", False,
             "Vrai derrière HTTPS : cookies Secure et en-tête HSTS."),
     Setting("FORGE_BRANCH", "main",

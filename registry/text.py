@@ -41,6 +41,16 @@ def french_date(value: date | str | None) -> str:
     return parts[0]
 
 
+def french_number(value: object) -> str:
+    """34500000 -> « 34 500 000 » (narrow no-break spaces), 1.5 -> « 1,5 »."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, decimals = f"{value:,.2f}".partition(".")
+        return whole.replace(",", "\u202f") + "," + decimals.rstrip("0")
+    return f"{int(value):,}".replace(",", "\u202f")
+
+
 AMOUNT_RE = re.compile(r"^\d+(?:\.\d+)?$")
 
 

@@ -84,3 +84,17 @@ def form_values(html: bytes, selector: str = "form.formulaire-contribution") -> 
         else:
             values[name] = element.get("value", "")
     return values
+
+
+PASSWORD = "cheval correct agrafe"
+FAST_HASH = "pbkdf2:sha256:1000"  # fast to check: tests log in often
+
+
+def add_maintainer(state: dict | str | Path, login: str = "camille",  # noqa: ANN201
+                   name: str = "Camille Durand", password: str = PASSWORD):
+    """A maintainer's account in the state store of `state` (settings or folder)."""
+    from registry.state import accounts as maintainers
+    from registry.state import state_engine
+
+    settings = state if isinstance(state, dict) else {"STATE": str(state)}
+    return maintainers.add(state_engine(settings), login, name, password, method=FAST_HASH)

@@ -12,7 +12,7 @@ from registry.build.pipeline import build
 from registry.contributions import queue as subs
 from registry.records.validate import check_file
 from registry.state import state_engine
-from tests.contribrepo import commit_all, git, init_repo, settings
+from tests.contribrepo import add_maintainer, commit_all, git, init_repo, settings
 from tests.recordfactory import record_meta, with_etats, write_record
 
 
@@ -23,17 +23,18 @@ def repo(tmp_path: Path) -> dict:
     write_record(data, "caf-essai", nom="Score d'essai de la CAF")
     write_record(data, "autre-essai", nom="Autre algorithme")
     commit_all(repo, "Add two records", "2025-01-10T10:00:00+01:00")
+    add_maintainer(settings(data, tmp_path / "instance"))
     return {"repo": repo, "data": data, "settings": settings(data, tmp_path / "instance")}
 
 
-def correction(site: dict, **changes: object) -> subs.Submission:
+def correction(site: dict, credit: bool = False, **changes: object) -> subs.Submission:
     data = site["data"]
     current = check_file(data / "caf-essai.md")
     meta = {**current.meta, **changes}
     return subs.create(state_engine(site["settings"]), "correction", "caf-essai", meta,
                        current.body, message="Le statut a changé : voir le rapport.",
-                       name="Camille", email="camille@example.org",
-                       base_hash=subs.file_hash(data / "caf-essai.md"))
+                       name="Sacha", email="sacha@example.org",
+                       base_hash=subs.file_hash(data / "caf-essai.md"), credit=credit)
 
 
 def test_accepted_submission_writes_a_file_that_registry_validate_accepts(repo: dict,
@@ -42,15 +43,19 @@ def test_accepted_submission_writes_a_file_that_registry_validate_accepts(repo: 
     listing = cli("submissions", "list", env=_env(repo))
     assert f"{sub.id}" in listing.output and "caf-essai" in listing.output
     shown = cli("submissions", "show", str(sub.id), env=_env(repo))
-    assert "Statut (statut) : « deploye » → « suspendu »" in shown.output
-    assert "camille@example.org" in shown.output and "fiche valide" in shown.output
-    result = cli("submissions", "accept", str(sub.id), env=_env(repo))
+    assert "Statut : « Déployé » devient « Suspendu »" in shown.output
+    assert "sacha@example.org" in shown.output and "fiche valide" in shown.output
+    unnamed = cli("submissions", "accept", str(sub.id), env=_env(repo))
+    assert unnamed.exit_code == 1 and "--par" in unnamed.output
+    unknown = cli("submissions", "accept", str(sub.id), "--par", "inconnu", env=_env(repo))
+    assert unknown.exit_code == 1 and "aucun compte de mainteneur" in unknown.output
+    result = cli("submissions", "accept", str(sub.id), "--par", "camille", env=_env(repo))
     assert result.exit_code == 0, result.output
     assert "acceptée" in result.output
     assert check_file(repo["data"] / "caf-essai.md").meta["statut"] == "suspendu"
     checked = cli("validate", str(repo["data"]))
     assert checked.exit_code == 0, checked.output
-    again = cli("submissions", "accept", str(sub.id), env=_env(repo))
+    again = cli("submissions", "accept", str(sub.id), "--par", "camille", env=_env(repo))
     assert again.exit_code == 1 and "déjà été traitée" in again.output
 
 
@@ -61,13 +66,15 @@ def _env(site: dict) -> dict:
 
 def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:  # noqa: ANN001
     sub = correction(repo, statut="suspendu")
-    refused = cli("submissions", "reject", str(sub.id), "--raison", " ", env=_env(repo))
+    refused = cli("submissions", "reject", str(sub.id), "--par", "camille", "--raison", " ",
+                  env=_env(repo))
     assert refused.exit_code == 1 and "raison" in refused.output
-    done = cli("submissions", "reject", str(sub.id), "--raison", "Source introuvable.",
-               env=_env(repo))
+    done = cli("submissions", "reject", str(sub.id), "--par", "camille", "--raison",
+               "Source introuvable.", env=_env(repo))
     assert done.exit_code == 0
     stored = subs.get(state_engine(repo["settings"]), sub.id)
     assert stored.status == subs.REJECTED and stored.reason == "Source introuvable."
+    assert stored.decided_by_name == "Camille Durand"
     assert check_file(repo["data"] / "caf-essai.md").meta["statut"] == "deploye"
 
 
@@ -109,33 +116,56 @@ def test_a_changed_record_needs_force(repo: dict) -> None:
     assert subs.accept(engine, repo["data"], sub.id, force=True).path is not None
 
 
-def test_accept_commits_on_the_current_branch_with_the_submitters_name(repo: dict,
-                                                                        cli) -> None:  # noqa: ANN001
+def test_accept_commits_a_french_message_and_the_one_changed_line(repo: dict,
+                                                                 cli) -> None:  # noqa: ANN001
     sub = correction(repo, statut="suspendu")
     (repo["repo"] / "notes.txt").write_text("unrelated work in progress\n")
     git(repo["repo"], "add", "notes.txt")
-    result = cli("submissions", "accept", str(sub.id), "--commit", env=_env(repo))
+    result = cli("submissions", "accept", str(sub.id), "--par", "camille", "--raison",
+                 "Confirmé par le rapport.", env=_env(repo))
     assert result.exit_code == 0, result.output
+    assert "site mis à jour" in result.output
     log = git(repo["repo"], "log", "-1", "--format=%an|%s", "--name-only")
-    assert log.startswith(f"Camille|Update record caf-essai (contribution #{sub.id})")
+    assert log.startswith("Camille Durand|Correction de la fiche caf-essai : Statut")
     assert log.splitlines()[-1] == "data/algorithms/caf-essai.md"  # the staged file stays out
     assert "A  notes.txt" in git(repo["repo"], "status", "--short")
+    message = git(repo["repo"], "log", "-1", "--format=%B")
+    assert "- Statut : « Déployé » devient « Suspendu »" in message
+    assert "> Confirmé par le rapport." in message and "acceptée par Camille Durand" in message
+    assert "Co-authored-by" not in message and "Sacha" not in message  # not agreed
+    assert "sacha@example.org" not in message
+    assert git(repo["repo"], "diff", "--numstat", "HEAD~1", "HEAD") == \
+        "1\t1\tdata/algorithms/caf-essai.md"
     assert subs.get(state_engine(repo["settings"]), sub.id).commit == \
         git(repo["repo"], "rev-parse", "HEAD")
+    from registry.db.engine import get_engine  # rebuilt: the derived database has the change
+    from registry.db.store import Store
+
+    assert Store(get_engine(repo["settings"])).get("caf-essai").statut == "suspendu"
+
+
+def test_a_contributor_who_agreed_is_credited_with_co_authored_by(repo: dict,
+                                                                  cli) -> None:  # noqa: ANN001
+    sub = correction(repo, credit=True, statut="suspendu")
+    result = cli("submissions", "accept", str(sub.id), "--par", "camille", env=_env(repo))
+    assert result.exit_code == 0, result.output
+    trailers = git(repo["repo"], "log", "-1", "--format=%(trailers:key=Co-authored-by)")
+    assert trailers == f"Co-authored-by: Sacha <contribution-{sub.id}@noreply.127.0.0.1>"
 
 
 def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli) -> None:  # noqa: ANN001
     sub = correction(repo, statut="suspendu")
     before = (repo["data"] / "caf-essai.md").read_text()
     head = git(repo["repo"], "rev-parse", "HEAD")
-    result = cli("submissions", "accept", str(sub.id), "--branch", "contrib/1", env=_env(repo))
+    result = cli("submissions", "accept", str(sub.id), "--par", "camille", "--branch",
+                 "contrib/1", env=_env(repo))
     assert result.exit_code == 0, result.output
     assert "contrib/1" in result.output
     assert (repo["data"] / "caf-essai.md").read_text() == before
     assert git(repo["repo"], "rev-parse", "HEAD") == head
     assert git(repo["repo"], "status", "--short") == ""
     on_branch = git(repo["repo"], "show", "contrib/1:data/algorithms/caf-essai.md")
-    assert 'statut: "suspendu"' in on_branch
+    assert "statut: suspendu" in on_branch
     assert git(repo["repo"], "rev-parse", "contrib/1^") == head
 
 

@@ -16,15 +16,24 @@ def test_contribution_pages_are_accessible(live_server: str, page) -> None:  # n
     page.get_by_role("link", name="Signaler une erreur").first.click()
     results["signaler"] = Axe().run(page)
     page.get_by_role("button", name="Envoyer le signalement").click()  # empty message
-    assert "Décrivez l'erreur" in page.locator("#message-erreur").inner_text()
+    page.wait_for_load_state()
+    assert "Décrivez ce qui est faux" in page.locator("#message-erreur").inner_text()
+    assert page.evaluate("document.activeElement.id") == "erreurs"
     results["signaler-erreurs"] = Axe().run(page)
-    page.goto(f"{live_server}/algorithmes/{IDENT}/corriger")
+    page.goto(f"{live_server}/algorithmes/{IDENT}/corriger?rubriques=identification")
     page.get_by_label("Nom (obligatoire)", exact=True).fill("")
-    page.get_by_role("button", name="Prévisualiser").click()
-    assert "« Nom » manque" in page.locator("#nom-erreur").inner_text()
+    page.get_by_role("button", name="Prévisualiser les changements").click()
+    page.wait_for_load_state()
+    assert "Remplissez ce champ" in page.locator("#nom-erreur").inner_text()
+    assert page.evaluate("document.activeElement.id") == "erreurs"
+    page.locator("#erreurs a").first.click()
+    assert page.evaluate("document.activeElement.id") == "nom"  # each error links its field
     results["correction-erreurs"] = Axe().run(page)
     page.goto(f"{live_server}/proposer")
     results["proposer"] = Axe().run(page)
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_load_state()
+    results["proposer-erreurs"] = Axe().run(page)
     page.goto(f"{live_server}/algorithmes/{IDENT}/historique")
     results["historique"] = Axe().run(page)
     page.goto(f"{live_server}/mainteneurs")

@@ -258,7 +258,8 @@ def test_database_write_locked(small: Site) -> None:
     """Another process holds the write lock of the state store: pages keep being read (the
     derived database is another file); a contribution waits, then is refused with a French
     503 saying it was not saved; nothing is stored."""
-    message = {"message": "La date de mise en service est fausse."}
+    message = {"message": "La date de mise en service est fausse.",
+               "source": "Rapport annuel 2025, page 12"}
     status, _, _ = small.post_form("/algorithmes/algo-1/signaler", message)
     assert status == 303 and _contributions(small.instance) == 1
     locker = _hold_lock(small.instance.parent / "state" / "state.sqlite", exclusive=False)
@@ -444,19 +445,21 @@ subprocess.run(["cp", "-a", str(source / "instance" / "registry.sqlite"),
 for folder in (source / "instance").glob("index-*"):
     subprocess.run(["cp", "-a", str(folder), str(instance)], check=True)
 
-from werkzeug.security import generate_password_hash
 from registry import create_app
 from registry.contributions import queue as submissions
-from registry.state import state_engine
+from registry.state import accounts as maintainers, state_engine
 
 app = create_app({"DATA": str(data), "INSTANCE": str(instance), "STATE": str(state),
-                  "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False, "MAINTAINER_PASSWORD_HASH":
-                  generate_password_hash("mdp", "pbkdf2:sha256:1000")})
+                  "SECRET_KEY": "x", "WTF_CSRF_ENABLED": False})
+maintainers.add(state_engine(app.config), "camille", "Camille Durand", "mot-de-passe-long",
+                method="pbkdf2:sha256:1000")
 client = app.test_client()
 out = {"lecture_avant": client.get("/algorithmes/algo-1").status_code}
 proposal = submissions.create(state_engine(app.config), "nouvelle", "algo-propose",
                               json.loads(sys.argv[3]), "## Description\\n\\n" + "x" * 200000)
-out["connexion"] = client.post("/mainteneurs/connexion", data={"password": "mdp"}).status_code
+out["connexion"] = client.post("/mainteneurs/connexion",
+                                data={"login": "camille", "password": "mot-de-passe-long"}
+                                ).status_code
 
 filler = root / "remplissage"
 with open(filler, "wb") as handle:
@@ -469,7 +472,8 @@ with open(filler, "wb") as handle:
 os.sync()
 
 message = "La date de mise en service est fausse : voir le rapport annuel."
-response = client.post("/algorithmes/algo-1/signaler", data={"message": message})
+response = client.post("/algorithmes/algo-1/signaler",
+                       data={"message": message, "source": "Rapport annuel 2025"})
 out["envoi"] = [response.status_code, response.get_data(as_text=True)]
 out["lecture_pleine"] = client.get("/algorithmes/algo-2").status_code
 response = client.post(f"/mainteneurs/contributions/{proposal.id}/accepter",
@@ -484,7 +488,8 @@ with sqlite3.connect(state / "state.sqlite") as con:
     out["integrite_etat"] = con.execute("PRAGMA integrity_check").fetchone()[0]
     out["contributions"] = con.execute(
         "SELECT id, kind, status FROM contribution ORDER BY id").fetchall()
-response = client.post("/algorithmes/algo-1/signaler", data={"message": "Erreur de date."})
+response = client.post("/algorithmes/algo-1/signaler",
+                       data={"message": "Erreur de date.", "source": "Rapport annuel"})
 out["envoi_apres"] = response.status_code
 print(json.dumps(out))
 """

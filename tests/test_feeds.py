@@ -62,14 +62,17 @@ def test_registry_feed_lists_changes_newest_first(client) -> None:  # noqa: ANN0
     feed = parse(client.get("/flux.atom"))
     entries = check_atom(feed)
     titles = [e.findtext(f"{A}title") for e in entries]
-    assert titles == ["Cantine de la ville : Reword the canteen summary",
-                      "Score de la caisse : Suspend the score",
-                      "Score de la caisse : Add two records",
-                      "Cantine de la ville : Add two records"]
+    assert titles == ["Cantine de la ville : Mise à jour : Résumé",
+                      "Score de la caisse : Mise à jour : Statut",
+                      "Score de la caisse : Création de la fiche",
+                      "Cantine de la ville : Création de la fiche"]
     assert feed.findtext(f"{A}updated") == "2025-06-15T08:00:00+02:00"
     assert entries[0].findtext(f"{A}author/{A}name") == "Chloé"
-    assert entries[1].findtext(f"{A}summary") == "Champs modifiés : Statut."
-    assert entries[2].findtext(f"{A}summary") == "Nouvelle fiche."
+    assert entries[1].findtext(f"{A}summary") == \
+        "Statut : « Déployé » devient « Suspendu »."
+    assert entries[2].findtext(f"{A}summary") == "Création de la fiche."
+    assert entries[0].findtext(f"{A}summary") == \
+        "Résumé : « Un algorithme fictif utilisé par les tests. » devient « Nouveau résumé. »."
     assert entries[1].find(f"{A}link").get("href").startswith(
         "http://127.0.0.1:5000/algorithmes/caf-essai/historique#version-")  # SITE_URL
 
@@ -77,8 +80,22 @@ def test_registry_feed_lists_changes_newest_first(client) -> None:  # noqa: ANN0
 def test_administration_feed_has_only_its_records(client) -> None:  # noqa: ANN001
     entries = check_atom(parse(client.get("/administrations/caisse-d-essai/flux.atom")))
     assert [e.findtext(f"{A}title") for e in entries] == [
-        "Score de la caisse : Suspend the score", "Score de la caisse : Add two records"]
+        "Score de la caisse : Mise à jour : Statut", "Score de la caisse : Création de la fiche"]
     assert client.get("/administrations/inconnue/flux.atom").status_code == 404
+
+
+def test_record_feed_has_only_that_record_and_the_page_links_to_it(client) -> None:  # noqa: ANN001
+    feed = parse(client.get("/algorithmes/ville-essai/flux.atom"))
+    entries = check_atom(feed)
+    assert [e.findtext(f"{A}title") for e in entries] == [
+        "Cantine de la ville : Mise à jour : Résumé",
+        "Cantine de la ville : Création de la fiche"]
+    assert feed.findtext(f"{A}title") == "Cantine de la ville : modifications de la fiche"
+    assert feed.find(f"{A}link[@rel='alternate']").get("href") == \
+        "http://127.0.0.1:5000/algorithmes/ville-essai"
+    page = client.get("/algorithmes/ville-essai").get_data(as_text=True)
+    assert 'href="/algorithmes/ville-essai/flux.atom"' in page and "Suivre cette fiche" in page
+    assert client.get("/algorithmes/inexistant/flux.atom").status_code == 404
 
 
 def test_feed_without_git_history_is_empty_but_valid(tmp_path: Path) -> None:

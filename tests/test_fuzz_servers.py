@@ -15,8 +15,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from werkzeug.security import generate_password_hash
 
+from tests.contribrepo import add_maintainer
 from tests.recordfactory import write_record
 from tests.servers import Browser, Server, registry, site_env
 from tests.test_fuzz_web import FUZZ, form_data, hostile_text, params
@@ -24,7 +24,8 @@ from tests.test_fuzz_web import FUZZ, form_data, hostile_text, params
 TRACE = re.compile(r"Traceback|File \"/|Werkzeug Debugger")
 FRENCH = re.compile(r"\b(le|la|les|de|des|du|une?|est|pas|cette|votre|vous|aucune?|trop|"
                     r"ou|et|page|jeton|formulaire|adresse)\b", re.I)
-POSTS = ["/proposer", "/algorithmes/algo-un/signaler", "/algorithmes/algo-un/corriger",
+POSTS = ["/proposer", "/algorithmes/algo-un/signaler",
+         "/algorithmes/algo-un/corriger?rubriques=identification",
          "/algorithmes/algo-un/demande", "/mainteneurs/connexion"]
 
 
@@ -34,8 +35,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     data = root / "data"
     for ident in ("algo-un", "algo-deux"):
         write_record(data, ident, nom=f"Algorithme {ident}")
-    env = site_env(data, root / "instance", root / "state", CONTRIB_RATE_LIMIT="0",
-                   MAINTAINER_PASSWORD_HASH=generate_password_hash("fuzz", "pbkdf2:sha256:1000"))
+    env = site_env(data, root / "instance", root / "state", CONTRIB_RATE_LIMIT="0")
+    add_maintainer(root / "state")
     assert registry(env, "build").returncode == 0
     with Server(env, workers=2, threads=4) as running:
         browser = Browser()

@@ -23,13 +23,13 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
-from werkzeug.security import generate_password_hash
 
 from registry.build.pipeline import build
 from registry.config import load_settings
 from registry.records import catalogue as cat
 from registry.search import FACETS
-from tests.conftest import make_app
+from tests.conftest import fresh_state, make_app
+from tests.contribrepo import add_maintainer
 from tests.recordfactory import write_record
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "200"))
@@ -137,10 +137,10 @@ def forms_site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for ident in ("algo-un", "algo-deux"):
         write_record(data, ident, nom=f"Algorithme {ident}")
     build(load_settings({"DATA": str(data), "INSTANCE": str(instance)}), full=True)
-    digest = generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
-    app = make_app(instance, data, WTF_CSRF_ENABLED=True, CONTRIB_RATE_LIMIT=0,
-                   MAINTAINER_PASSWORD_HASH=digest)
-    return {"app": app, "data": data, "instance": instance, "hash": digest}
+    state = fresh_state()
+    add_maintainer(state, password=PASSWORD)
+    app = make_app(instance, data, WTF_CSRF_ENABLED=True, CONTRIB_RATE_LIMIT=0, STATE=state)
+    return {"app": app, "data": data, "instance": instance}
 
 
 def post_rules(app) -> list[str]:  # noqa: ANN001
@@ -179,7 +179,8 @@ def _client(site: dict, login: bool):  # noqa: ANN202
     if login:
         token = csrf_token(client, "/mainteneurs/connexion")
         response = client.post("/mainteneurs/connexion",
-                               data={"password": PASSWORD, "csrf_token": token})
+                               data={"login": "camille", "password": PASSWORD,
+                                     "csrf_token": token})
         assert response.status_code == 303
     return client
 
@@ -209,7 +210,8 @@ def test_tokens_do_not_survive_logout_or_expiry(forms_site: dict) -> None:
     client = _client(forms_site, login=True)
     token = csrf_token(client, "/mainteneurs")
     client.post("/mainteneurs/deconnexion", data={"csrf_token": token})
-    replayed = client.post("/mainteneurs/connexion", data={"password": PASSWORD,
+    replayed = client.post("/mainteneurs/connexion", data={"login": "camille",
+                                                            "password": PASSWORD,
                                                             "csrf_token": token})
     _check_refusal(replayed, (400,))
     short = make_app(forms_site["instance"], forms_site["data"], WTF_CSRF_ENABLED=True,
@@ -339,9 +341,10 @@ def test_every_public_post_is_rate_limited(forms_site: dict) -> None:
     client exceeds its quota; a route added without a limit fails here."""
     limit, public = 2, []
     for path in post_rules(forms_site["app"]):
+        state = fresh_state()
+        add_maintainer(state, password=PASSWORD)
         client = make_app(forms_site["instance"], forms_site["data"],
-                          CONTRIB_RATE_LIMIT=limit,
-                          MAINTAINER_PASSWORD_HASH=forms_site["hash"]).test_client()
+                          CONTRIB_RATE_LIMIT=limit, STATE=state).test_client()
         first = client.post(path, data={})
         if path.startswith("/mainteneurs/") and path != "/mainteneurs/connexion":
             assert first.status_code == 302, path

@@ -1,4 +1,5 @@
-"""The public history of a record, read from git: dates, authors, messages, field diffs."""
+"""The public history of a record, read from git: dates, authors and what changed, in French
+from the field-level diff (never the commit subjects)."""
 
 from __future__ import annotations
 
@@ -37,8 +38,17 @@ def test_history_page_lists_each_commit_with_its_field_changes(site: dict) -> No
     soup = BeautifulSoup(response.data, "html.parser")
     versions = soup.select("li.version")
     assert [v.h2.get_text(" ", strip=True) for v in versions] == [
-        "20 mai 2025 — Code published", "5 mars 2025 — Suspend the CAF score",
-        "10 janvier 2025 — Add two records"]
+        "20 mai 2025 — Mise à jour : Transparence › Code source",
+        "5 mars 2025 — Mise à jour : Statut et Texte de la fiche",
+        "10 janvier 2025 — Création de la fiche"]
+    assert "Code published" not in response.get_data(as_text=True)  # no commit subject
+    assert [li.text for li in versions[0].select("ul.changements li")] == [
+        "Transparence › Code source › État : « Inconnu (pas encore vérifié) » devient "
+        "« Publié »",
+        "Transparence › Code source › Preuve : ajout de https://example.org/code_source"]
+    assert [li.text for li in versions[1].select("ul.changements li")] == [
+        "Statut : « Déployé » devient « Suspendu »",
+        "Texte de la fiche : 3 lignes ajoutées, 1 ligne retirée"]
     assert [v.select_one(".meta-version strong").text for v in versions] == [
         "Chloé Durand", "Bruno Lefèvre", "Alice Martin"]
     latest = {tr.th.contents[0].strip(): [td.get_text(strip=True) for td in tr("td")]
@@ -51,7 +61,7 @@ def test_history_page_lists_each_commit_with_its_field_changes(site: dict) -> No
         "« deploye »"
     body = middle.select_one(".diff-texte pre")
     assert "+Suspendu en mars." in [ins.text for ins in body.select("ins")]
-    assert "création de la fiche" in versions[2].text
+    assert "Création de la fiche." in versions[2].text
     assert versions[0].get("id", "").startswith("version-")
 
 

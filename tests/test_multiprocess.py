@@ -13,15 +13,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.security import generate_password_hash
 
+from registry.state import accounts as maintainers
+from registry.state import state_engine
 from tests.conftest import make_app
 from tests.recordfactory import write_record
 from tests.servers import Browser, Server, registry, site_env
 
 PASSWORD = "cheval correct agrafe"
-FAST_HASH = generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
-REPORT = {"message": "La date de mise en service est fausse : voir le rapport annuel."}
+FAST_HASH = "pbkdf2:sha256:1000"
+REPORT = {"message": "La date de mise en service est fausse.",
+          "source": "Rapport annuel 2025, page 12"}
 
 
 @pytest.fixture
@@ -30,20 +32,25 @@ def built(tmp_path: Path):  # noqa: ANN201
     write_record(data, "algo-un")
     assert registry(site_env(data, instance, state), "build").returncode == 0
 
-    def env(**settings: str) -> dict:
+    def env(account: str = "", **settings: str) -> dict:
+        """The site's environment; `account`: a maintainer's account hashed this way."""
+        if account:
+            maintainers.add(state_engine({"STATE": str(state)}), "camille", "Camille Durand",
+                            PASSWORD, method=account)
         return site_env(data, instance, state, **settings)
 
     return env
 
 
 def _login(browser: Browser, base: str, password: str = PASSWORD) -> tuple[int, dict, str]:
-    return browser.post_form(base, "/mainteneurs/connexion", {"password": password})
+    return browser.post_form(base, "/mainteneurs/connexion",
+                             {"login": "camille", "password": password})
 
 
 def test_one_generated_secret_key_for_every_worker(built) -> None:  # noqa: ANN001
     """No REGISTRY_SECRET_KEY, two gunicorn workers: every login (form fetched on one
     connection, posted on another) succeeds, as do the pages it opens."""
-    env = built(MAINTAINER_PASSWORD_HASH=FAST_HASH)
+    env = built(account=FAST_HASH)
     with Server(env, workers=2, threads=2) as server:
         for _ in range(12):
             browser = Browser()
@@ -80,7 +87,7 @@ def test_rate_limits_hold_across_replicas(built) -> None:  # noqa: ANN001
 def test_the_lockout_holds_across_replicas_and_parallel_guesses(built) -> None:  # noqa: ANN001
     """Sixteen wrong passwords sent at once: at most five are checked (401), the others get
     429 with Retry-After; then the right password is refused on the other replica too."""
-    env = built(MAINTAINER_PASSWORD_HASH=generate_password_hash(PASSWORD))  # slow on purpose
+    env = built(account="scrypt")  # slow on purpose
     with Server(env, threads=16) as first, Server(env) as second:
         browsers = [Browser() for _ in range(16)]
         tokens = [b.token(first.url, "/mainteneurs/connexion") for b in browsers]
@@ -90,7 +97,8 @@ def test_the_lockout_holds_across_replicas_and_parallel_guesses(built) -> None: 
         def guess(browser: Browser, token: str) -> None:
             start.wait()
             results.append(browser.request(first.url, "/mainteneurs/connexion", "POST",
-                                           {"password": "mauvais", "csrf_token": token}))
+                                           {"login": "camille", "password": "mauvais",
+                                            "csrf_token": token}))
 
         threads = [threading.Thread(target=guess, args=pair) for pair in zip(browsers, tokens,
                                                                              strict=True)]
@@ -137,11 +145,13 @@ def test_clients_are_keyed_by_address_or_trusted_proxy(tmp_path: Path) -> None:
 def test_logout_ends_the_session_on_the_server(tmp_path: Path) -> None:
     data = tmp_path / "data"
     write_record(data, "algo-un")
-    from tests.contribrepo import built_app
+    from tests.contribrepo import add_maintainer, built_app, settings
 
-    app = built_app(data, tmp_path / "instance", MAINTAINER_PASSWORD_HASH=FAST_HASH)
+    app = built_app(data, tmp_path / "instance")
+    add_maintainer(settings(data, tmp_path / "instance"))
     client = app.test_client()
-    assert client.post("/mainteneurs/connexion", data={"password": PASSWORD}).status_code == 303
+    assert client.post("/mainteneurs/connexion",
+                       data={"login": "camille", "password": PASSWORD}).status_code == 303
     old = client.get_cookie("session").value
     assert client.get("/mainteneurs").status_code == 200
     client.post("/mainteneurs/deconnexion")
@@ -162,7 +172,7 @@ def test_no_development_password_under_registry_serve(built, workers: int) -> No
         status, _, page = browser.request(server.url, "/mainteneurs/connexion")
         assert status == 403 and "fermées" in page
         status, _, _ = browser.request(server.url, "/mainteneurs/connexion", "POST",
-                                       {"password": "mainteneur"})
+                                       {"login": "mainteneur", "password": "mainteneur"})
         assert status in (400, 403)
         status, headers, _ = browser.request(server.url, "/mainteneurs")
         assert status == 302

@@ -108,8 +108,10 @@ def site(tmp_path: Path) -> dict:
 
 
 def _correction(client, **changes: str) -> dict:  # noqa: ANN001
-    values = form_values(client.get("/algorithmes/caf-essai/corriger").data)
-    values.update({"action": "envoyer", **changes})
+    picked = "?rubriques=prestataires&rubriques=identification"
+    values = form_values(client.get("/algorithmes/caf-essai/corriger" + picked).data)
+    values.update({"action": "envoyer", "rubriques": ["prestataires", "identification"],
+                   **changes})
     return values
 
 
@@ -198,7 +200,8 @@ CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x7f", "\ufffe"]
 def test_forms_refuse_control_characters(site: dict, char: str) -> None:
     client = site["client"]
     report = client.post("/algorithmes/caf-essai/signaler",
-                         data={"message": f"Erreur{char} de date dans la fiche."})
+                         data={"message": f"Erreur{char} de date dans la fiche.",
+                               "source": "Rapport annuel"})
     assert report.status_code == 422
     assert "Caractère de contrôle interdit" in BeautifulSoup(
         report.data, "html.parser").select_one("#message-erreur").text
@@ -213,7 +216,8 @@ def test_forms_refuse_control_characters(site: dict, char: str) -> None:
     assert letter.status_code == 422
     assert subs.queue(site["engine"]) == []
     ok = client.post("/algorithmes/caf-essai/signaler",
-                     data={"message": "Erreur\tde date,\r\nvoir la source."})
+                     data={"message": "Erreur\tde date,\r\nvoir la source.",
+                           "source": "Rapport\tannuel"})
     assert ok.status_code == 303
 
 
@@ -238,10 +242,11 @@ def test_feeds_and_pages_never_carry_control_characters(tmp_path: Path) -> None:
         body = client.get(url).data
         feed = ET.fromstring(body)  # expat: refuses any character XML 1.0 forbids
         titles = [e.findtext(f"{A}title") for e in feed.findall(f"{A}entry")]
-        assert titles == ["Score : Suspend the score", "Score : Add the [31mscore"], titles
+        assert titles == ["Score : Mise à jour : Nom et Statut",
+                          "Score : Création de la fiche"], titles  # never commit subjects
         assert not any(b < 0x20 and b not in (9, 10, 13) for b in body)
     page = client.get("/algorithmes/caf-essai/historique").get_data(as_text=True)
-    assert "Add the [31mscore" in page
+    assert "Mise à jour : Nom et Statut" in page and "31mscore" not in page
     assert not any(ord(ch) < 0x20 and ch not in "\t\n\r" for ch in page)
 
 
@@ -255,7 +260,8 @@ def test_absolute_addresses_come_from_site_url_not_from_host(site: dict) -> None
     feed = client.get("/flux.atom", headers=evil).get_data(as_text=True)
     assert "mechant" not in feed and f'href="{SITE}/algorithmes' in feed
     sent = client.post("/algorithmes/caf-essai/signaler", headers=evil,
-                       data={"message": "Erreur de date dans la fiche."})
+                       data={"message": "Erreur de date dans la fiche.",
+                             "source": "https://example.org/rapport"})
     tracking = client.get(sent.headers["Location"], headers=evil).get_data(as_text=True)
     address = BeautifulSoup(tracking, "html.parser").select_one(".adresse-suivi").text
     assert address.startswith(f"{SITE}/contributions/")

@@ -1,6 +1,6 @@
 """Issue 15, item 8: accept and reject decide first, and only the winner writes the file.
 
-A real git pre-commit hook holds `registry submissions accept --commit` inside its commit
+A real git pre-commit hook holds `registry submissions accept` inside its commit
 while maintainers click accept and reject on a running site: the command decided first,
 so every click is refused and the file committed is the one accepted. Then parallel
 clicks with nothing held: exactly one decision wins and the file follows it.
@@ -14,17 +14,16 @@ import time
 from pathlib import Path
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from registry.contributions import queue as subs
 from registry.records.validate import check_file
 from registry.state import state_engine
 from tests.conftest import serving
-from tests.contribrepo import built_app, commit_all, git, init_repo, settings
+from tests.contribrepo import add_maintainer, built_app, commit_all, git, init_repo, settings
 from tests.recordfactory import write_record
 from tests.servers import PYTHON, Browser
 
-PASSWORD = "mot-de-passe"
+PASSWORD = "mot-de-passe-assez-long"
 HOOK = """#!/bin/sh
 touch "$REGISTRE_ENTERED"
 while [ ! -e "$REGISTRE_RELEASE" ]; do sleep 0.05; done
@@ -38,8 +37,8 @@ def site(tmp_path: Path) -> dict:
     write_record(data, "caf-essai", nom="Score d'essai de la CAF")
     commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
     instance = tmp_path / "instance"
-    app = built_app(data, instance, MAINTAINER_PASSWORD_HASH=generate_password_hash(
-        PASSWORD, "pbkdf2:sha256:1000"))
+    app = built_app(data, instance)
+    add_maintainer(settings(data, instance), password=PASSWORD)
     engine = state_engine(settings(data, instance))
     current = check_file(data / "caf-essai.md")
     sub = subs.create(engine, "correction", "caf-essai", {**current.meta, "statut": "suspendu"},
@@ -54,7 +53,7 @@ def _clicks(base: str, ident: int, actions: list[str]) -> list[str]:
     for _ in actions:
         browser = Browser()
         status, _, _ = browser.request(base, "/mainteneurs/connexion", "POST",
-                                       {"password": PASSWORD})
+                                       {"login": "camille", "password": PASSWORD})
         assert status == 303
         browsers.append(browser)
     start = threading.Barrier(len(actions))
@@ -90,7 +89,7 @@ def test_the_command_decides_before_it_commits(site: dict) -> None:
            "REGISTRY_STATE": settings(site["data"], site["instance"])["STATE"],
            "REGISTRE_ENTERED": str(entered), "REGISTRE_RELEASE": str(release)}
     command = subprocess.Popen([PYTHON, "-m", "registry.cli", "submissions", "accept",
-                                str(site["sub"].id), "--commit"], env=env,
+                                str(site["sub"].id), "--par", "camille"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60

@@ -13,14 +13,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from registry.config import PROJECT_ROOT
-from tests.contribrepo import built_app
+from tests.contribrepo import add_maintainer, built_app, settings
 from tests.recordfactory import write_record
 from tests.servers import PYTHON
 
-PASSWORD = "mot-de-passe"
+PASSWORD = "mot-de-passe-long"
 HUGE = "9" * 40
 MAX_RSS_MB = 300
 
@@ -29,13 +28,14 @@ MAX_RSS_MB = 300
 def client(tmp_path: Path):  # noqa: ANN201
     data = tmp_path / "data"
     write_record(data, "algo-un")
-    app = built_app(data, tmp_path / "instance", MAINTAINER_PASSWORD_HASH=generate_password_hash(
-        PASSWORD, "pbkdf2:sha256:1000"))
+    app = built_app(data, tmp_path / "instance")
+    add_maintainer(settings(data, tmp_path / "instance"), password=PASSWORD)
     return app.test_client()
 
 
 def test_ids_of_any_size_in_maintainer_urls(client) -> None:  # noqa: ANN001
-    assert client.post("/mainteneurs/connexion", data={"password": PASSWORD}).status_code == 303
+    assert client.post("/mainteneurs/connexion", data={"login": "camille",
+                                                          "password": PASSWORD}).status_code == 303
     for ident in ("0", "1", str(2**63), HUGE, "1" + "0" * 300):
         page = client.get(f"/mainteneurs/contributions/{ident}")
         assert page.status_code == 404, ident
@@ -54,7 +54,8 @@ def test_ids_of_any_size_in_maintainer_urls(client) -> None:  # noqa: ANN001
 def test_next_never_breaks_nor_leaves_the_site(client, target: str) -> None:  # noqa: ANN001
     page = client.get("/mainteneurs/connexion", query_string={"next": target})
     assert page.status_code == 200
-    response = client.post("/mainteneurs/connexion", data={"password": PASSWORD,
+    response = client.post("/mainteneurs/connexion", data={"login": "camille",
+                                                            "password": PASSWORD,
                                                             "next": target})
     assert response.status_code in (303, 401), response.status_code
     if response.status_code == 303:

@@ -23,7 +23,7 @@ from registry.state import state_engine
 from tests.recordfactory import record_meta, write_record
 from tests.servers import Browser, Server, registry, site_env
 
-REPORT = {"message": "La date de mise en service est fausse : voir le rapport annuel."}
+REPORT = {"message": "La date de mise en service est fausse.", "source": "Rapport annuel 2025"}
 
 
 def _files(folder: Path) -> dict[str, tuple[int, int]]:
@@ -158,23 +158,32 @@ def test_submissions_export_and_import(site: dict, cli, tmp_path: Path) -> None:
     engine = state_engine(site["settings"])
     first = subs.create(engine, "nouvelle", "proposee", record_meta(nom="Proposée"),
                         "## Texte\n\nCorps.", message="Voir la source.", email="a@example.org")
-    second = subs.create(engine, "signalement", "algo-1", message="Erreur de date.")
-    subs.reject(engine, second.id, "Date exacte.")
+    second = subs.create(engine, "signalement", "algo-1", message="Erreur de date.",
+                         source="Rapport annuel")
+    from registry.state.accounts import Account
+
+    subs.reject(engine, second.id, "Date exacte.", Account("camille", "Camille Durand"))
+    third = subs.create(engine, "signalement", "algo-1", message="Erreur de date, source.",
+                        previous_id=second.id, name="Sacha", credit=True)
     env = {"REGISTRY_STATE": str(site["state"]), "REGISTRY_DATA": str(site["data"])}
     backup = tmp_path / "sauvegarde.json"
     done = cli("submissions", "export", "-o", str(backup), env=env)
-    assert done.exit_code == 0 and "2 contribution(s) sauvegardée(s)" in done.output
+    assert done.exit_code == 0 and "3 contribution(s) sauvegardée(s)" in done.output
     document = json.loads(backup.read_text(), parse_constant=pytest.fail)
-    assert [c["token"] for c in document["contributions"]] == [first.token, second.token]
+    assert [c["token"] for c in document["contributions"]] == [first.token, second.token,
+                                                                third.token]
     restored = {"REGISTRY_STATE": str(tmp_path / "nouvel-etat")}
     done = cli("submissions", "import", str(backup), env=restored)
-    assert done.exit_code == 0 and "2 contribution(s) ajoutée(s)" in done.output
+    assert done.exit_code == 0 and "3 contribution(s) ajoutée(s)" in done.output
     again = cli("submissions", "import", str(backup), env=restored)
-    assert "0 contribution(s) ajoutée(s), 2 déjà présente(s)" in again.output
+    assert "0 contribution(s) ajoutée(s), 3 déjà présente(s)" in again.output
     copy = subs.queue(state_engine({"STATE": str(tmp_path / "nouvel-etat")}))
-    assert {(s.id, s.token, s.status, s.reason, s.email) for s in copy} == \
-        {(first.id, first.token, "en_attente", "", "a@example.org"),
-         (second.id, second.token, "refusee", "Date exacte.", "")}
+    assert {(s.id, s.token, s.status, s.reason, s.email, s.decided_by_name, s.source,
+             s.previous_id, s.credit) for s in copy} == \
+        {(first.id, first.token, "en_attente", "", "a@example.org", "", "", None, False),
+         (second.id, second.token, "refusee", "Date exacte.", "", "Camille Durand",
+          "Rapport annuel", None, False),
+         (third.id, third.token, "en_attente", "", "", "", "", second.id, True)}
     assert next(s for s in copy if s.id == first.id).body_html == first.body_html
 
 

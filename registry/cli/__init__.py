@@ -11,7 +11,7 @@ from registry.config import ConfigError
 
 # Each module exposes ``commands``: a list of click commands added to the group.
 COMMAND_MODULES = ("records", "site", "coverage", "cada", "quality", "opendata", "contrib",
-                   "freeze")
+                   "maintainers", "freeze")
 
 
 class _Group(click.Group):

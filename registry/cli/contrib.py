@@ -10,12 +10,12 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.config import load_settings
-from registry.contributions import backup
+from registry.contributions import backup, publish
 from registry.contributions import queue as subs
-from registry.records.diff import field_changes, format_report
-from registry.records.validate import check_file
+from registry.records.diff import format_report
 from registry.records.versions import GitError, diff_revisions
-from registry.state import StateUnavailable, state_engine
+from registry.state import StateUnavailable, accounts, state_engine
+from registry.state.accounts import Account
 from registry.state.legacy import migrate_legacy_queue
 
 
@@ -99,58 +99,74 @@ def show(ctx: click.Context, ident: int) -> None:
         click.echo(f"Proposée par : {sub.name}")
     if sub.email:
         click.echo(f"Courriel (privé) : {sub.email}")
+    if sub.decided_by_name:
+        click.echo(f"Décidée par : {sub.decided_by_name} ({sub.decided_by})")
     if sub.reason:
         click.echo(f"Raison : {sub.reason}")
     if sub.message:
         click.echo("Message :\n  " + sub.message.replace("\n", "\n  "))
     if not sub.has_file:
         return
-    current = check_file(Path(settings["DATA"]) / f"{sub.record_id}.md")
-    old = current.meta if current.meta is not None and sub.kind == "correction" else None
-    if sub.kind == "correction" and subs.file_hash(current.path) != sub.base_hash:
+    path = Path(settings["DATA"]) / f"{sub.record_id}.md"
+    if sub.kind == "correction" and subs.file_hash(path) != sub.base_hash:
         click.echo("Attention : la fiche a changé depuis la proposition.")
     click.echo("Changements proposés :")
-    for change in field_changes(old, sub.meta):
-        click.echo(f"  - {change.line()}")
-    if sub.kind == "correction" and current.meta is not None and current.body.strip() \
-            != sub.body.strip():
-        click.echo("  - Texte de la fiche modifié")
+    for line in subs.change_lines(sub, path):
+        click.echo(f"  - {line}")
     problems = [p for p in sub.check().problems if not p.warning]
     click.echo("Validation : " + ("fiche valide" if not problems else
                                   "; ".join(p.message for p in problems)))
 
 
+def _maintainer(ctx: click.Context, ident: int, login: str | None) -> Account:
+    """The account deciding (after the submission is known to exist)."""
+    _get(ctx, ident)
+    if not login:
+        _fail("indiquez qui décide : --par IDENTIFIANT (voir « registry maintainers list ») ; "
+              "chaque décision est publiée avec le nom public de son auteur")
+    account = accounts.get(_engine(ctx), login or "")
+    if account is None:
+        _fail(f"aucun compte de mainteneur « {str(login)[:40]} » (« registry maintainers "
+              "add » le crée)")
+    return account  # type: ignore[return-value]
+
+
 @submissions.command()
 @click.argument("ident", type=int)
-@click.option("--commit", "do_commit", is_flag=True, help="Committer la fiche avec git.")
-@click.option("--branch", help="Committer sur cette branche (créée depuis HEAD si besoin).")
-@click.option("--raison", default="", help="Message facultatif montré à la personne.")
+@click.option("--par", "login", help="Identifiant du mainteneur qui décide.")
+@click.option("--commit", "do_commit", is_flag=True, hidden=True,
+              help="Sans effet : le mode de publication est le réglage PUBLICATION.")
+@click.option("--branch", help="Committer sur cette branche (créée depuis HEAD si besoin), "
+              "sans toucher la copie de travail ni reconstruire.")
+@click.option("--raison", default="", help="Message facultatif, publié avec la décision.")
 @click.option("--force", is_flag=True, help="Appliquer même si la fiche a changé entre-temps.")
 @click.pass_context
-def accept(ctx: click.Context, ident: int, do_commit: bool, branch: str | None, raison: str,
-           force: bool) -> None:
-    """Accepter une contribution : écrire data/algorithms/<id>.md (et le committer)."""
+def accept(ctx: click.Context, ident: int, login: str | None, do_commit: bool,
+           branch: str | None, raison: str, force: bool) -> None:
+    """Accepter une contribution et la publier : seules les lignes des champs modifiés
+    changent, commit au message en français, puis « registry build » (réglage PUBLICATION)."""
     settings = _settings(ctx)
+    by = _maintainer(ctx, ident, login)
     try:
-        done = subs.accept(_engine(ctx), Path(settings["DATA"]), ident, raison,
-                           commit=do_commit, branch=branch, force=force)
+        done = publish.publish(settings, _engine(ctx), ident, by, raison, force=force,
+                               branch=branch)
     except subs.SubmissionError as exc:
         _fail(str(exc))
-    if done.path:
-        click.echo(f"{done.path} écrit.")
-    if done.commit:
-        click.echo(f"Commit {done.commit[:10]} sur la branche {done.branch}.")
-    click.echo(f"Contribution n° {ident} acceptée.")
+    click.echo(done.message)
+    if done.review_url:
+        click.echo(f"Demande de fusion : {done.review_url}")
 
 
 @submissions.command()
 @click.argument("ident", type=int)
-@click.option("--raison", required=True, help="Raison du refus, montrée à la personne.")
+@click.option("--par", "login", help="Identifiant du mainteneur qui décide.")
+@click.option("--raison", required=True, help="Raison du refus, publiée avec la décision.")
 @click.pass_context
-def reject(ctx: click.Context, ident: int, raison: str) -> None:
+def reject(ctx: click.Context, ident: int, login: str | None, raison: str) -> None:
     """Refuser une contribution, avec la raison montrée sur sa page de suivi."""
+    by = _maintainer(ctx, ident, login)
     try:
-        subs.reject(_engine(ctx), ident, raison)
+        subs.reject(_engine(ctx), ident, raison, by)
     except subs.SubmissionError as exc:
         _fail(str(exc))
     click.echo(f"Contribution n° {ident} refusée.")

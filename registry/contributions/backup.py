@@ -29,9 +29,11 @@ MAX_FILE = 100 * 1024 * 1024  # bytes read at most
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 TEXT_LIMITS = {"record_id": 120, "name": 200, "email": 200, "base_hash": 64,
                "created_at": 40, "decided_at": 40, "commit": 40, "body": 200_000,
-               "message": 20_000, "reason": 20_000}
+               "message": 20_000, "reason": 20_000, "decided_by": 40, "decided_by_name": 100,
+               "source": 20_000, "branch": 200}
 FIELDS = ("id", "token", "kind", "record_id", "meta", "body", "message", "name", "email",
-          "base_hash", "status", "reason", "created_at", "decided_at", "commit")
+          "base_hash", "status", "reason", "created_at", "decided_at", "commit",
+          "decided_by", "decided_by_name", "credit", "previous_id", "source", "branch")
 
 
 class BackupError(Exception):
@@ -117,6 +119,12 @@ def _check(item: object, n: int) -> list[str]:
     if ident is not None and (not isinstance(ident, int) or isinstance(ident, bool)
                               or not 0 < ident <= MAX_ID):
         problems.append(f"{where} : numéro invalide")
+    if item.get("credit") is not None and not isinstance(item["credit"], bool):
+        problems.append(f"{where} : « credit » doit être true ou false")
+    previous = item.get("previous_id")
+    if previous is not None and (not isinstance(previous, int) or isinstance(previous, bool)
+                                 or not 0 < previous <= MAX_ID):
+        problems.append(f"{where} : « previous_id » invalide")
     if item.get("meta") is not None and not isinstance(item["meta"], dict):
         problems.append(f"{where} : « meta » doit être un objet")
     for name, limit in TEXT_LIMITS.items():

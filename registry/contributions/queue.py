@@ -3,7 +3,8 @@
 A submission is stored first, in the state store (``registry.state``: never under the
 derived INSTANCE folder, never touched by `registry build`), then everything else is derived
 from it: the record file it would produce, its validation, and — once a maintainer accepts
-it — the file written under the records folder, optionally committed with git. Its Markdown
+it — the file patched under the records folder (only the changed lines), optionally
+committed with git (registry.contributions.gitcommit) or pushed to the forge. Its Markdown
 is rendered once, when stored: pages serve the stored HTML. A decision is taken first (a
 conditional UPDATE: one decision wins, across processes and replicas), and only the winner
 writes the file; a failed write puts the submission back in the queue: nothing is lost.
@@ -12,10 +13,7 @@ writes the file; a failed write puts the submission back in the queue: nothing i
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,10 +23,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, select, update
 
-from registry.records.validate import Checked, References, check_text
-from registry.records.writer import record_text, write_record_file
+from registry.contributions import gitcommit
+from registry.contributions.gitcommit import Forge
+from registry.records.diff import body_diff, field_changes
+from registry.records.patch import patch_record
+from registry.records.validate import Checked, References, check_file, check_text
+from registry.records.wording import body_sentence, sentences
+from registry.records.writer import record_text, write_text_file
 from registry.rendering import render_markdown
 from registry.state import StateModel
+from registry.state.accounts import Account
 
 KINDS = {"nouvelle": "Proposition d'un nouvel algorithme",
          "correction": "Proposition de correction",
@@ -64,6 +68,12 @@ class Submission(StateModel, table=True):
     created_at: str = Field(max_length=40)
     decided_at: str | None = Field(default=None, max_length=40)
     commit: str = Field(default="", max_length=40)
+    decided_by: str = Field(default="", max_length=40)  # the maintainer's login
+    decided_by_name: str = Field(default="", max_length=100)  # their public name, then
+    credit: bool | None = Field(default=None)  # the contributor agreed to be credited by name
+    previous_id: int | None = Field(default=None, index=True)  # the refused one it revises
+    source: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    branch: str = Field(default="", max_length=200)  # where it was published, if not HEAD
 
     @property
     def kind_label(self) -> str:
@@ -74,6 +84,11 @@ class Submission(StateModel, table=True):
         if self.kind == "signalement" and self.status == ACCEPTED:
             return "Pris en compte"
         return STATUSES.get(self.status, self.status)
+
+    @property
+    def credited_name(self) -> str:
+        """The name to credit publicly (only when the contributor agreed)."""
+        return self.name if self.name and self.credit else ""
 
     @property
     def has_file(self) -> bool:
@@ -102,14 +117,18 @@ def file_hash(path: Path) -> str:
 
 def create(engine: Engine, kind: str, record_id: str, meta: dict | None = None,
            body: str = "", message: str = "", name: str = "", email: str = "",
-           base_hash: str = "") -> Submission:
-    """Store a submission and return it (with its id and tracking token)."""
+           base_hash: str = "", credit: bool = False, previous_id: int | None = None,
+           source: str = "") -> Submission:
+    """Store a submission and return it (with its id and tracking token). `previous_id`:
+    the refused submission it revises (its thread)."""
     if kind not in KINDS:
         raise SubmissionError(f"type de contribution « {kind} » inconnu")
     sub = Submission(token=secrets.token_urlsafe(18), kind=kind, record_id=record_id,
                      meta=meta, body=body, body_html=render_markdown(body) if body else "",
                      message=message.strip(), name=name.strip(), email=email.strip(),
-                     base_hash=base_hash, created_at=_now())
+                     base_hash=base_hash, created_at=_now(),
+                     credit=bool(credit and name.strip()), previous_id=previous_id,
+                     source=source.strip())
     with Session(engine, expire_on_commit=False) as session:
         session.add(sub)
         session.commit()
@@ -167,23 +186,28 @@ def _update(engine: Engine, where: tuple, **values: object) -> int:
     return result.rowcount
 
 
-def _decide(engine: Engine, sub: Submission, status: str, reason: str) -> None:
+def _decide(engine: Engine, sub: Submission, status: str, reason: str,
+            by: Account | None) -> None:
     """Take a decision: a conditional UPDATE, so that exactly one decision wins across
     threads, processes and replicas; the loser gets a SubmissionError."""
     decided_at = _now()
+    login, name = (by.login, by.public_name) if by else ("", "")
     won = _update(engine, (Submission.id == sub.id, Submission.status == PENDING),
-                  status=status, reason=reason, decided_at=decided_at)
+                  status=status, reason=reason, decided_at=decided_at, decided_by=login,
+                  decided_by_name=name)
     if won != 1:
         raise SubmissionError(f"la contribution n° {sub.id} a déjà été traitée")
     sub.status, sub.reason, sub.decided_at = status, reason, decided_at
+    sub.decided_by, sub.decided_by_name = login, name
 
 
 def _undo(engine: Engine, sub: Submission) -> None:
     """Put back in the queue a submission whose acceptance could not be carried out."""
     _update(engine, (Submission.id == sub.id, Submission.status == sub.status,
                      Submission.decided_at == sub.decided_at),
-            status=PENDING, reason="", decided_at=None)
+            status=PENDING, reason="", decided_at=None, decided_by="", decided_by_name="")
     sub.status, sub.reason, sub.decided_at = PENDING, "", None
+    sub.decided_by, sub.decided_by_name = "", ""
 
 
 def fix_id_sequence(engine: Engine) -> None:
@@ -207,14 +231,42 @@ def _pending(engine: Engine, ident: int) -> Submission:
     return sub
 
 
-def reject(engine: Engine, ident: int, reason: str) -> Submission:
+def reject(engine: Engine, ident: int, reason: str, by: Account | None = None) -> Submission:
     reason = reason.strip()
     if not reason:
         raise SubmissionError("indiquez la raison du refus : elle sera montrée à la personne "
-                              "qui a proposé la contribution")
+                              "qui a proposé la contribution, qui pourra réviser sa proposition")
     sub = _pending(engine, ident)
-    _decide(engine, sub, REJECTED, reason[:MAX_REASON])
+    _decide(engine, sub, REJECTED, reason[:MAX_REASON], by)
     return sub
+
+
+def thread(engine: Engine, sub: Submission, limit: int = 50) -> list[Submission]:
+    """The submissions linked by revisions to `sub` (it included), oldest first."""
+    first, seen = sub, {sub.id}
+    while first.previous_id and len(seen) < limit:
+        earlier = get(engine, first.previous_id)
+        if earlier is None or earlier.id in seen:
+            break
+        first = earlier
+        seen.add(earlier.id)
+    out = [first]
+    with Session(engine, expire_on_commit=False) as session:
+        while len(out) < limit:
+            later = session.exec(select(Submission).where(
+                Submission.previous_id == out[-1].id).order_by(Submission.id)).first()
+            if later is None or later.id in {s.id for s in out}:
+                break
+            out.append(later)
+    return out
+
+
+def decisions(engine: Engine, limit: int = 200) -> list[Submission]:
+    """The latest decisions, newest first (the decisions log)."""
+    with Session(engine, expire_on_commit=False) as session:
+        return list(session.exec(select(Submission).where(Submission.status != PENDING)
+                                 .order_by(Submission.decided_at.desc())  # type: ignore
+                                 .limit(limit)))
 
 
 @dataclass
@@ -223,20 +275,50 @@ class Accepted:
     path: Path | None  # the file written in the working tree, if any
     commit: str  # the commit made, if any
     branch: str
+    minimal: bool = True  # False: the file was rewritten in canonical form
+
+
+def proposed_text(sub: Submission, path: Path) -> tuple[str, bool]:
+    """The file the submission produces: the current file patched (only the lines of the
+    changed values), or the canonical file for a new record; (text, minimal)."""
+    try:
+        current = path.read_text(encoding="utf-8") if sub.kind == "correction" else ""
+    except (OSError, UnicodeDecodeError):
+        current = ""
+    if not current:
+        return sub.text(), True
+    patched = patch_record(current, sub.meta or {}, sub.body)
+    return patched.text, patched.minimal
+
+
+def change_lines(sub: Submission, path: Path) -> list[str]:
+    """The proposed changes in French, one line each (field by field, then the text)."""
+    current = check_file(path) if sub.kind == "correction" and path.is_file() else None
+    old = current.meta if current is not None else None
+    changes = field_changes(old, sub.meta)
+    lines = [str(s) for s in sentences(changes, old, sub.meta)]
+    body = body_diff(current.body if current is not None and old is not None else "",
+                     sub.body)
+    if body:
+        lines.append(body_sentence(body))
+    return lines
 
 
 def accept(engine: Engine, data: Path, ident: int, reason: str = "", commit: bool = False,
-           branch: str | None = None, force: bool = False) -> Accepted:
+           branch: str | None = None, force: bool = False, by: Account | None = None,
+           site_url: str = "", forge: Forge | None = None) -> Accepted:
     """Accept a submission: decide first, then write its record file (and commit it).
 
     The decision is a conditional UPDATE: of two maintainers (or a maintainer and a
     command) deciding at once, only the winner writes the file. A failed write puts the
-    submission back in the queue. With a `branch` other than the checked-out one, the
-    file is committed on that branch without touching the working tree."""
+    submission back in the queue. A correction changes only the lines of the fields it
+    changes (registry.records.patch). With a `branch` other than the checked-out one, the
+    file is committed on that branch without touching the working tree; with a `forge`,
+    it is pushed to a new branch of the forge (a read-only checkout is not written)."""
     sub = _pending(engine, ident)
     reason = reason.strip()[:MAX_REASON]
     if not sub.has_file:
-        _decide(engine, sub, ACCEPTED, reason)
+        _decide(engine, sub, ACCEPTED, reason, by)
         return Accepted(sub, None, "", "")
     checked = sub.check()
     if not checked.ok:
@@ -244,23 +326,36 @@ def accept(engine: Engine, data: Path, ident: int, reason: str = "", commit: boo
                               + "; ".join(p.message for p in checked.problems if not p.warning))
     path = data / f"{sub.record_id}.md"
     _check_base(sub, path, force)
-    _decide(engine, sub, ACCEPTED, reason)
-    sha, where = "", ""
+    text, minimal = proposed_text(sub, path)
+    lines = change_lines(sub, path)
+    _decide(engine, sub, ACCEPTED, reason, by)
+    message = gitcommit.commit_message(
+        sub.kind, sub.record_id, sub.id or 0, sub.created_at, lines,
+        by.public_name if by else "", reason, sub.message, sub.credited_name, site_url)
+    author = gitcommit.Author(by.public_name if by else "Registre",
+                              gitcommit.noreply(site_url, by.login if by else "registre"))
+    sha, where, wrote = "", "", False
     try:
-        if branch or commit:
-            sha, where, wrote = commit_record(data, path, sub, branch)
+        if forge is not None:
+            where = f"contribution-{sub.id}"
+            sha = gitcommit.push_to_forge(data, path, text, message, author, forge, where)
+        elif branch or commit:
+            sha, where, wrote = gitcommit.commit_file(data, path, text, message, author,
+                                                      branch)
         else:
-            write_record_file(path, sub.meta or {}, sub.body)
+            write_text_file(path, text)
             wrote = True
-    except (OSError, SubmissionError) as exc:
+    except (OSError, gitcommit.GitFailed) as exc:
         _undo(engine, sub)
         detail = exc.strerror or exc if isinstance(exc, OSError) else exc
         raise SubmissionError(f"écriture de {path} impossible ({detail}) ; "
                               "la contribution reste en attente") from exc
     if sha:
-        _update(engine, (Submission.id == sub.id,), commit=sha)
+        _update(engine, (Submission.id == sub.id,), commit=sha,
+                branch=where if forge is not None or not wrote else "")
         sub.commit = sha
-    return Accepted(sub, path if wrote else None, sha, where)
+        sub.branch = where if forge is not None or not wrote else ""
+    return Accepted(sub, path if wrote else None, sha, where, minimal)
 
 
 def _check_base(sub: Submission, path: Path, force: bool) -> None:
@@ -273,65 +368,3 @@ def _check_base(sub: Submission, path: Path, force: bool) -> None:
     if sub.kind == "correction" and current != sub.base_hash:
         raise SubmissionError(f"{path} a changé depuis la proposition : relisez la "
                               "contribution puis relancez avec --force pour l'appliquer")
-
-
-# --- git --------------------------------------------------------------------------------
-
-def _git(cwd: Path, *args: str, env: dict | None = None, data: str | None = None) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              input=data, timeout=60, check=False,
-                              env={**os.environ, **(env or {})})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SubmissionError(f"git est indisponible ({exc})") from exc
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines()
-        raise SubmissionError(f"git {args[0]} a échoué : {lines[-1] if lines else 'erreur'}")
-    return done.stdout.strip()
-
-
-def commit_message(sub: Submission) -> str:
-    subject = {"nouvelle": "Add record", "correction": "Update record"}.get(sub.kind, "Record")
-    lines = [f"{subject} {sub.record_id} (contribution #{sub.id})", ""]
-    if sub.message.strip():
-        lines += [sub.message.strip(), ""]
-    lines.append(f"Contribution #{sub.id} submitted on {sub.created_at[:10]}"
-                 + (f" by {sub.name}" if sub.name else "") + ".")
-    return "\n".join(lines)
-
-
-def _author_env(sub: Submission) -> dict:
-    return {"GIT_AUTHOR_NAME": sub.name, "GIT_AUTHOR_EMAIL": ""} if sub.name else {}
-
-
-def commit_record(data: Path, path: Path, sub: Submission,
-                  branch: str | None) -> tuple[str, str, bool]:
-    """Commit the submission's file; returns (commit, branch, whether the working tree changed).
-
-    On the checked-out branch (or without `branch`) the file is written and committed alone
-    (other staged changes are left as they are). On another branch (created from HEAD when
-    missing) the commit is made with a temporary index, leaving the checkout untouched."""
-    top = Path(_git(data, "rev-parse", "--show-toplevel"))
-    rel = path.resolve().relative_to(top.resolve()).as_posix()
-    current = _git(data, "rev-parse", "--abbrev-ref", "HEAD")
-    message = commit_message(sub)
-    if not branch or branch == current:
-        write_record_file(path, sub.meta or {}, sub.body)
-        _git(top, "add", "--", rel)
-        _git(top, "commit", "-q", "-m", message, "--only", "--", rel, env=_author_env(sub))
-        return _git(top, "rev-parse", "HEAD"), current, True
-    _git(top, "check-ref-format", "--branch", branch)
-    ref = f"refs/heads/{branch}"
-    try:
-        parent = _git(top, "rev-parse", "--verify", "-q", ref)
-    except SubmissionError:
-        parent = _git(top, "rev-parse", "HEAD")
-    blob = _git(top, "hash-object", "-w", "--stdin", data=sub.text())
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index"), **_author_env(sub)}
-        _git(top, "read-tree", parent, env=env)
-        _git(top, "update-index", "--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
-        tree = _git(top, "write-tree", env=env)
-    sha = _git(top, "commit-tree", tree, "-p", parent, "-m", message, env=_author_env(sub))
-    _git(top, "update-ref", ref, sha)
-    return sha, branch, False

@@ -1,9 +1,10 @@
 """Atom 1.0 feeds (RFC 4287) of record changes, written with xml.etree.
 
-Plain Python: the web layer gives absolute URLs and the versions read from git. Commit
-subjects, authors and old versions of a record come from git as they are: characters that
-XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE, U+FFFF) are removed from every
-text and attribute, so that the feed stays well-formed XML.
+Plain Python: the web layer gives absolute URLs and the versions read from git. Each entry
+says in French what changed, from the field-level diff (registry.records.wording), never
+the commit's subject. Authors and old versions of a record come from git as they are:
+characters that XML 1.0 forbids (C0 controls but tab and newlines, U+FFFE, U+FFFF) are
+removed from every text and attribute, so that the feed stays well-formed XML.
 """
 
 from __future__ import annotations
@@ -32,22 +33,15 @@ class Entry:
 
 
 def summary(version: Version) -> str:
-    """« Champs modifiés : Statut, Transparence › Budget › État. Texte modifié. »"""
-    diff = version.diff
-    if diff.status == "ajoutée":
-        return "Nouvelle fiche."
-    if diff.status == "supprimée":
-        return "Fiche supprimée."
-    labels = list(dict.fromkeys(c.label for c in diff.changes))
-    parts = []
-    if labels:
-        more = len(labels) - MAX_SUMMARY_FIELDS
-        shown = ", ".join(labels[:MAX_SUMMARY_FIELDS]) + (f" et {more} autre(s)" if more > 0
-                                                           else "")
-        parts.append(f"Champs modifiés : {shown}.")
-    if diff.body:
-        parts.append("Texte de la fiche modifié.")
-    return " ".join(parts) or "Mise en forme du fichier, sans changement de contenu."
+    """« Statut : « Déployé » devient « Suspendu ». Budget : ajout de 34 500 000 € … »"""
+    lines = version.lines[:MAX_SUMMARY_FIELDS]
+    more = len(version.lines) - MAX_SUMMARY_FIELDS
+    text = " ".join(line if line.endswith(".") else line + "." for line in lines)
+    if more > 0:
+        text += f" Et {more} autre{'s' if more > 1 else ''} changement{'s' if more > 1 else ''}."
+    if version.co_authors:
+        text += f" Proposé par {', '.join(version.co_authors)}."
+    return text
 
 
 def entries(versions: list[Version], link: Callable[[Version], str],
@@ -56,7 +50,7 @@ def entries(versions: list[Version], link: Callable[[Version], str],
     out = []
     for v in versions:
         nom = (names or {}).get(v.id) or v.nom or v.id
-        out.append(Entry(link(v), f"{nom} : {v.subject}", v.date, v.author or "Inconnu",
+        out.append(Entry(link(v), f"{nom} : {v.title}", v.date, v.author or "Inconnu",
                          link(v), summary(v)))
     return out
 

@@ -91,6 +91,7 @@ class Field:
     facet: bool = False  # a filter of the list page and the API
     search_boost: float = 0.0  # indexed for full-text search with this weight
     breakdown: bool = False  # coverage figures are broken down by it
+    guide: str = ""  # the step of the guided « Proposer un algorithme » (a key of GUIDE_STEPS)
 
     def child(self, key: str) -> Field | None:
         return next((c for c in self.children if c.key == key), None)
@@ -236,6 +237,13 @@ SECTIONS = {
     "sources": "Sources",
     "suivi": "Suivi de la fiche",
 }
+# The steps of the guided « Proposer un algorithme » (each field says its step: `guide`);
+# what no step names is an optional detail, offered by section after the last step.
+GUIDE_STEPS = {
+    "quoi": "Ce que c'est",
+    "qui": "Qui l'utilise",
+    "sources": "Les sources",
+}
 ADMINISTRATION_SECTIONS = {
     "identification": "Identification",
     "contacts": "Contacts",
@@ -342,15 +350,15 @@ FIELDS: tuple[Field, ...] = (
           "suivi", required=True, example=SCHEMA_VERSION),
     Field("nom", TEXT, "Nom", "Nom usuel de l'algorithme ou du système.",
           "identification", required=True, max_length=200, search_boost=6.0,
-          example="Score de risque des allocataires"),
+          example="Score de risque des allocataires", guide="quoi"),
     Field("sigle", TEXT, "Sigle", "Sigle ou nom court, s'il existe.",
-          "identification", max_length=40, example="DMDE"),
+          "identification", max_length=40, example="DMDE", guide="quoi"),
     Field("nom_en", TEXT, "Nom en anglais", "Traduction anglaise du nom, écrite à la main.",
           "identification", max_length=200, example="Benefit claimant risk score"),
     Field("resume", TEXT, "Résumé",
           "Ce que fait l'algorithme, en français simple, 400 caractères au plus.",
           "identification", required=True, max_length=400, citable=True, search_boost=3.0,
-          example="Attribue chaque mois un score de risque à chaque allocataire."),
+          example="Attribue chaque mois un score de risque à chaque allocataire.", guide="quoi"),
     Field("resume_en", TEXT, "Résumé en anglais", "Traduction anglaise du résumé.",
           "identification", max_length=600, example="Scores every household each month."),
     Field("description_en", TEXT, "Description en anglais",
@@ -359,16 +367,17 @@ FIELDS: tuple[Field, ...] = (
     Field("administration", REF, "Administration",
           "Identifiant de l'organisme public qui utilise l'algorithme : le nom d'un fichier "
           "de data/administrations/.", "identification", required=True, ref=ADMINISTRATION,
-          facet=True, breakdown=True, search_boost=2.0, example="cnaf"),
+          facet=True, breakdown=True, search_boost=2.0, example="cnaf", guide="qui"),
     Field("service", TEXT, "Service",
           "Direction ou service qui porte le projet, et partenaires de mise en œuvre.",
-          "identification", max_length=300, citable=True, example="Direction des statistiques"),
+          "identification", max_length=300, citable=True, example="Direction des statistiques",
+          guide="qui"),
     Field("domaine", ENUM, "Domaine", "Domaine de l'action publique.",
           "identification", required=True, choices=_enum(DOMAINES), facet=True, breakdown=True,
-          example="social"),
+          example="social", guide="quoi"),
     Field("statut", ENUM, "Statut", "Situation actuelle du système.",
           "identification", required=True, choices=_enum(STATUTS), citable=True, facet=True,
-          example="deploye"),
+          example="deploye", guide="quoi"),
     Field("date_debut", DATE, "Début", "Date de mise en service : AAAA, AAAA-MM ou AAAA-MM-JJ.",
           "identification", citable=True, example="2010"),
     Field("date_fin", DATE, "Fin", "Date d'arrêt, le cas échéant : AAAA, AAAA-MM ou AAAA-MM-JJ.",
@@ -379,20 +388,21 @@ FIELDS: tuple[Field, ...] = (
     Field("type_technique", ENUM, "Type de technique",
           "Règles écrites, apprentissage automatique, IA générative ou hybride.",
           "fonctionnement", required=True, choices=_enum(TYPES_TECHNIQUES), citable=True,
-          facet=True, example="apprentissage_automatique"),
+          facet=True, example="apprentissage_automatique", guide="quoi"),
     Field("decision_individuelle", ENUM, "Décision individuelle",
           "L'algorithme fonde-t-il des décisions individuelles (CRPA L311-3-1) ?",
-          "finalite", required=True, choices=_enum(OUI_NON), citable=True, example="oui"),
+          "finalite", required=True, choices=_enum(OUI_NON), citable=True, example="oui",
+          guide="qui"),
     Field("degre_automatisation", ENUM, "Degré d'automatisation",
           "Qui décide : la machine seule, un agent aidé par la machine, ou personne.",
           "finalite", required=True, choices=_enum(DEGRES), citable=True,
-          example="aide_a_la_decision"),
+          example="aide_a_la_decision", guide="qui"),
     Field("regime_recours", ENUM, "Régime de recours",
           "Voie de contestation des décisions, quand elle diffère de celle déduite de "
           "l'administration et du domaine.", "recours", choices=_enum(REGIMES_RECOURS),
           example="securite_sociale"),
     Field("public_concerne", TEXT, "Public concerné", "Qui est touché par l'algorithme.",
-          "finalite", citable=True, example="Allocataires des CAF"),
+          "finalite", citable=True, example="Allocataires des CAF", guide="qui"),
     Field("volumetrie", TEXT, "Volumétrie", "Combien de personnes ou de dossiers, avec la période.",
           "finalite", citable=True, example="13 millions de foyers notés chaque mois"),
     Field("page_officielle", URL, "Page officielle", "Page de l'administration sur le système.",
@@ -521,7 +531,8 @@ FIELDS: tuple[Field, ...] = (
               _source(),
           )),
     Field("sources", OBJECT_LIST, "Sources", "Au moins une source par fiche ; chacune est citée "
-          "au moins une fois.", "sources", required=True, min_items=1, children=SOURCE_FIELDS),
+          "au moins une fois.", "sources", required=True, min_items=1, children=SOURCE_FIELDS,
+          guide="sources"),
     Field("revu_le", DATE, "Fiche vérifiée le", "Date de la dernière vérification complète de "
           "la fiche (AAAA-MM-JJ).", "suivi", example="2026-12-07"),
     Field("redacteurs", TEXT_LIST, "Rédacteurs",

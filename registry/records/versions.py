@@ -7,6 +7,7 @@ callers decide how to show it.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,9 +15,11 @@ from pathlib import Path
 from registry.records.diff import CoverageDelta, RecordDiff, coverage_delta, record_diff
 from registry.records.model import Record, from_checked
 from registry.records.validate import check_paths, check_text
+from registry.records.wording import headline, summary_lines
 
 SEP = "\x1f"
 MAX_LOG = 200
+CO_AUTHOR = re.compile(r"^Co-authored-by:\s*(.+?)\s*(<[^>]*>)?\s*$", re.MULTILINE)
 
 
 class GitError(Exception):
@@ -153,10 +156,21 @@ class Version:
     id: str
     diff: RecordDiff
     nom: str = ""
+    lines: list[str] = field(default_factory=list)  # what changed, in French
 
     @property
     def short(self) -> str:
         return self.commit[:10]
+
+    @property
+    def title(self) -> str:
+        """What changed, in a few French words (never the commit's subject)."""
+        return headline(self.diff)
+
+    @property
+    def co_authors(self) -> list[str]:
+        """The names credited by `Co-authored-by` trailers (contributors who agreed)."""
+        return list(dict.fromkeys(m.group(1) for m in CO_AUTHOR.finditer(self.message)))
 
 
 def _log(data: Path, paths: list[str], limit: int) -> list[tuple[list[str], list[str]]]:
@@ -184,8 +198,9 @@ def _versions(data: Path, entries: list[tuple[list[str], str]]) -> list[Version]
         new, _ = parse_version(ident, blobs.get(f"{head[0]}:{path}"))
         old, _ = parse_version(ident, blobs.get(f"{head[0]}^:{path}"))
         diff = record_diff(ident, old, new)
+        lines = summary_lines(diff, old.meta if old else None, new.meta if new else None)
         out.append(Version(head[0], head[1], head[2], head[3], head[4].strip(), ident, diff,
-                           diff.nom))
+                           diff.nom, lines))
     return out
 
 

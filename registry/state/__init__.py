@@ -49,6 +49,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
 def _tables() -> None:
     """Import the modules that declare state tables (they register in StateModel)."""
     import registry.contributions.queue
+    import registry.state.accounts
     import registry.state.counters
     import registry.state.secrets
     import registry.state.sessions  # noqa: F401 (registers its table)
@@ -77,7 +78,7 @@ def _add_missing_columns(conn) -> None:  # noqa: ANN001
     for table in StateModel.metadata.sorted_tables:
         present = {c["name"] for c in inspector.get_columns(table.name)}
         for column in table.columns:
-            if column.name not in present:  # only text columns are ever added
+            if column.name not in present:  # only nullable or text columns are ever added
                 default = "" if column.nullable else " NOT NULL DEFAULT ''"
                 kind = column.type.compile(conn.dialect)
                 conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" '

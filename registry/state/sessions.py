@@ -23,6 +23,7 @@ class MaintainerSession(StateModel, table=True):
     __tablename__ = "session_mainteneur"
 
     digest: str = Field(primary_key=True, max_length=64)
+    login: str = Field(default="", max_length=40)  # the maintainer's account
     created_at: float
     expires_at: float = Field(index=True)
 
@@ -31,25 +32,32 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def open_session(engine: Engine, lifetime: float = LIFETIME) -> str:
-    """A new session; returns the token to put in the signed cookie."""
+def open_session(engine: Engine, login: str, lifetime: float = LIFETIME) -> str:
+    """A new session of an account; returns the token to put in the signed cookie."""
     token, now = secrets.token_urlsafe(32), time.time()
     table = MaintainerSession.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
         conn.execute(delete(table).where(table.c.expires_at < now))
-        conn.execute(table.insert().values(digest=_digest(token), created_at=now,
+        conn.execute(table.insert().values(digest=_digest(token), login=login, created_at=now,
                                            expires_at=now + lifetime))
     return token
 
 
-def is_open(engine: Engine, token: object) -> bool:
+def login_of(engine: Engine, token: object) -> str | None:
+    """The account of an open session (None: no session, closed or expired)."""
     if not isinstance(token, str) or not token or len(token) > 100:
-        return False
+        return None
     table = MaintainerSession.__table__  # type: ignore[attr-defined]
     with engine.connect() as conn:
-        expires = conn.execute(select(table.c.expires_at)
-                               .where(table.c.digest == _digest(token))).scalar()
-    return expires is not None and expires > time.time()
+        row = conn.execute(select(table.c.expires_at, table.c.login)
+                           .where(table.c.digest == _digest(token))).first()
+    if row is None or row[0] <= time.time() or not row[1]:
+        return None
+    return str(row[1])
+
+
+def is_open(engine: Engine, token: object) -> bool:
+    return login_of(engine, token) is not None
 
 
 def close_session(engine: Engine, token: object) -> None:

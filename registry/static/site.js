@@ -10,4 +10,7 @@
     button.addEventListener("click", function () { window.print(); });
     slot.replaceWith(button);
   });
+  // The summary of a form's errors takes the focus, so that it is read first (RGAA 11.10).
+  var errors = document.getElementById("erreurs");
+  if (errors) { errors.focus(); }
 })();

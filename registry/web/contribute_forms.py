@@ -12,6 +12,7 @@ import re
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
+    BooleanField,
     Field,
     FieldList,
     Form,
@@ -24,6 +25,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from registry.contributions.advice import advice, example
 from registry.records import catalogue as cat
 from registry.records import citations
 from registry.records.validate import EMAIL_RE, ID_RE, Problem
@@ -70,7 +72,7 @@ def _choices(path: str, f: cat.Field) -> list[SelectChoice]:
 
 def _leaf(f: cat.Field, path: str, top: bool) -> Field:
     validators = [_Required()] if f.required and top else []
-    help_text = f.help
+    help_text = f.help + (f" Exemple : {example(f)[5:-1]}." if example(f) else "")
     if f.type == cat.ENUM:
         return SelectField(f.label, choices=_choices(path, f), description=help_text,
                            validate_choice=False, validators=validators)
@@ -93,7 +95,8 @@ def _subform(fields: tuple[cat.Field, ...], path: str, top: bool) -> type[Form]:
     return type("Sous" + path.replace(".", "_"), (Form,), attrs)
 
 
-def _field(f: cat.Field, path: str, top: bool, rows: int = 1) -> Field:
+def _field(f: cat.Field, path: str, top: bool, rows: int = 1,
+           keys: tuple[str, ...] | None = None) -> Field:
     if f.type == cat.OBJECT:
         return FormField(_subform(f.children, path, top), label=f.label, description=f.help)
     if f.type == cat.OBJECT_LIST:
@@ -105,7 +108,7 @@ def _field(f: cat.Field, path: str, top: bool, rows: int = 1) -> Field:
         attrs = {k: FormField(_subform(f.children, path, False),
                               label=labels.get(k, (cat.AI_OBLIGATIONS.get(k, k), ""))[0],
                               description=labels.get(k, ("", ""))[1])
-                 for k in f.keys}
+                 for k in f.keys if keys is None or k in keys}
         return FormField(type("Sous" + path.replace(".", "_"), (Form,), attrs), label=f.label,
                          description=f.help)
     return _leaf(f, path, top)
@@ -121,8 +124,11 @@ class ContributionForm(SafeForm):
                     "avec la modification.")
     contributeur_nom = StringField(
         "Votre nom ou pseudonyme (facultatif)", validators=[Optional(), Length(max=100)],
-        description="Il sera publié dans l'historique de la fiche si la contribution est "
-                    "acceptée.")
+        description="Pour vous remercier : il n'est publié que si vous cochez la case "
+                    "ci-dessous.")
+    credit = BooleanField(
+        "J'accepte que ce nom soit publié dans l'historique de la fiche si la contribution "
+        "est acceptée")
     courriel = StringField(
         "Votre courriel (facultatif)",
         validators=[Optional(), Length(max=200),
@@ -130,13 +136,26 @@ class ContributionForm(SafeForm):
         description="Seulement pour vous répondre : il n'est jamais publié ni montré sur le site.")
 
 
-class SignalementForm(ContributionForm):
+class SignalementForm(SafeForm):
+    """Short on purpose: what is wrong, where the right information is, an optional e-mail."""
+
     message = TextAreaField(
-        "Ce qui ne va pas et votre source",
-        validators=[DataRequired("Décrivez l'erreur et indiquez votre source."),
-                    Length(max=5000, message="5 000 caractères au plus.")],
-        description="Quelle information est fausse ou manquante, et où trouver la bonne "
-                    "(adresse d'une page, titre d'un document).")
+        "Ce qui ne va pas",
+        validators=[DataRequired("Décrivez ce qui est faux ou manquant dans la fiche (ex. « le "
+                                 "statut est faux : le système est arrêté depuis 2024 »)."),
+                    Length(max=5000, message="Raccourcissez le texte : 5 000 caractères au "
+                                             "plus.")],
+        description="Quelle information est fausse ou manquante. Exemple : « Le budget "
+                    "indiqué date de 2019 ; la Cour des comptes donne 12 M€ en 2024. »")
+    source = TextAreaField(
+        "Votre source",
+        validators=[DataRequired("Indiquez d'où vient la bonne information : l'adresse d'une "
+                                 "page (https://…) ou le titre et la date d'un document."),
+                    Length(max=2000, message="Raccourcissez le texte : 2 000 caractères au "
+                                             "plus.")],
+        description="L'adresse d'une page (https://…) ou le titre et la date d'un document "
+                    "public. Exemple : https://www.ccomptes.fr/fr/publications/…")
+    courriel = ContributionForm.courriel
 
 
 def _number_paths() -> set[str]:
@@ -174,26 +193,47 @@ class RecordForm(ContributionForm):
         return ok
 
 
-def record_form_class(rows: dict[str, int], new: bool) -> type[FlaskForm]:
-    """A proposal form with `rows[key]` rows for each list of the catalogue."""
-    attrs: dict[str, object] = {f.key: _field(f, f.key, True, rows.get(f.key, 1))
-                                for f in form_fields()}
-    attrs["corps"] = TextAreaField(
+def record_form_class(rows: dict[str, int], new: bool,
+                      only: set[str] | None = None) -> type[FlaskForm]:
+    """A proposal form with `rows[key]` rows for each list of the catalogue; `only`: the
+    fields a correction shows (``transparence.budget`` for one criterion, ``corps`` for
+    the text), every field when None."""
+    attrs: dict[str, object] = {}
+    for f in form_fields():
+        keys = None
+        if only is not None and f.key not in only:
+            if f.type != cat.ETAT_MAP:
+                continue
+            keys = tuple(k for k in f.keys if f"{f.key}.{k}" in only)
+            if not keys:
+                continue
+        attrs[f.key] = _field(f, f.key, True, rows.get(f.key, 1), keys)
+    if only is None or "corps" in only:  # a correction may leave the text alone
+        attrs["corps"] = _body()
+    attrs["base"] = HiddenField()
+    if new:
+        attrs["identifiant"] = _identifier()
+    return type("PropositionForm", (RecordForm,), attrs)
+
+
+def _body() -> Field:
+    return TextAreaField(
         "Texte de la fiche (Markdown)", validators=[Length(
             max=MAX_BODY, message=f"{MAX_BODY:,} caractères au plus.".replace(",", " "))],
         description="Description, historique, controverses, ce qui reste inconnu. Titres "
-                    "avec « ## », listes avec « - ».")
-    attrs["base"] = HiddenField()
-    if new:
-        attrs["identifiant"] = StringField(
-            "Identifiant de la fiche", validators=[
-                DataRequired("Indiquez un identifiant (ex. caf-score-risque)."),
-                Length(max=120, message="120 caractères au plus."),
-                Regexp(ID_RE, message="Minuscules sans accents, chiffres et tirets "
-                                      "(ex. caf-score-risque).")],
-            description="Nom du fichier : administration puis algorithme, en minuscules et "
-                        "tirets (ex. caf-score-risque).")
-    return type("PropositionForm", (RecordForm,), attrs)
+                    "avec « ## », listes avec « - ». Exemple : « ## Description » puis un "
+                    "paragraphe.")
+
+
+def _identifier() -> Field:
+    return StringField(
+        "Identifiant de la fiche (facultatif)", validators=[
+            Optional(), Length(max=120, message="Raccourcissez l'identifiant : 120 caractères "
+                                                "au plus."),
+            Regexp(ID_RE, message="Écrivez l'identifiant en minuscules sans accents, chiffres "
+                                  "et tirets (ex. caf-score-risque).")],
+        description="Laissez vide : il est formé à partir de l'administration et du nom. "
+                    "Sinon, minuscules et tirets (ex. caf-score-risque).")
 
 
 def rows_for(meta: dict | None, formdata: MultiDict | None) -> dict[str, int]:
@@ -286,18 +326,29 @@ def _value(data: object, f: cat.Field) -> object:
 def form_meta(form: FlaskForm, keep: dict | None = None, body: str = "",
               today: str = "") -> dict:
     """The front matter described by a proposal form. Keys the form does not show (record
-    follow-up, access-request log) are kept from `keep`, the record being corrected.
+    follow-up, access-request log, the fields a correction did not open, the criteria it
+    did not open) are kept from `keep`, the record being corrected.
 
     A source given without a key gets one (``source-1``…) and, without a consultation date,
     the day of the proposal; the sources that nothing in the proposal cites back its summary
     (`citations.resume`): the person gave them as the evidence of what they propose."""
     meta: dict = {"schema": cat.SCHEMA_VERSION}
-    shown = {f.key for f in form_fields()}
+    shown = {f.key for f in form_fields() if f.key in form._fields}
     for key, value in (keep or {}).items():
         if key not in shown and key != "schema":
             meta[key] = value
     for f in form_fields():
+        if f.key not in shown:
+            continue
         value = _value(form[f.key].data, f)
+        if f.type == cat.ETAT_MAP:  # only the criteria shown are replaced
+            opened = set(form[f.key].form._fields)
+            kept = {k: v for k, v in ((keep or {}).get(f.key) or {}).items()
+                    if k not in opened}
+            value = {k: v for k, v in {**kept, **(value or {})}.items()
+                     if k in set(f.keys) | set(kept)}
+            order = [k for k in f.keys if k in value] + [k for k in value if k not in f.keys]
+            value = {k: value[k] for k in order} or None
         if value is not None:
             meta[f.key] = value
     sources = [s for s in meta.get("sources") or [] if isinstance(s, dict)]
@@ -338,8 +389,10 @@ def field_name(path: str) -> str:
     return re.sub(r"\[(\d+)\]", r"-\1", path).replace(".", "-")
 
 
-def attach_problems(form: FlaskForm, problems: list[Problem]) -> list[str]:
-    """Put each validator problem next to its field; return those without a field."""
+def attach_problems(form: FlaskForm, problems: list[Problem],
+                    keys: set[str] | None = None) -> list[str]:
+    """Put each validator problem next to its field, told as what to do; return those
+    without a field. `keys`: only the problems of these top-level fields (a step)."""
     fields: dict[str, Field] = {}
     for field in form:
         _leaves(field, fields)
@@ -348,17 +401,33 @@ def attach_problems(form: FlaskForm, problems: list[Problem]) -> list[str]:
         if p.warning:
             continue
         path, sep, text = p.message.partition(" : ")
+        top = re.split(r"[.\[]", path, maxsplit=1)[0] if sep and " " not in path else ""
+        if keys is not None and top not in keys:
+            continue
         name = field_name(path) if sep and " " not in path else ""
         while name and name not in fields:
             name = name.rsplit("-", 1)[0] if "-" in name else ""
         target = fields.get(name)
+        told = advice(path, text) if sep else advice("", p.message)
         if target is not None and not isinstance(target, FormField | FieldList):
-            target.errors = list(target.errors) + [text]
+            target.errors = list(target.errors) + [told]
         elif sep and " " not in path:
-            general.append(f"{label_for(path)} : {text}")
+            general.append(Told(f"{label_for(path)} : {told}",
+                                target.id if target is not None else ""))
         else:
-            general.append(p.message)
+            general.append(Told(told))
     return general
+
+
+class Told(str):
+    """A problem without a field of its own; `anchor`: the group (list, object) it is in."""
+
+    anchor: str
+
+    def __new__(cls, text: str, anchor: str = "") -> Told:
+        told = super().__new__(cls, text)
+        told.anchor = anchor
+        return told
 
 
 def label_for(path: str) -> str:

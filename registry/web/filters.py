@@ -12,19 +12,14 @@ from flask import Flask, url_for
 from markupsafe import Markup
 
 from registry.records import catalogue as cat
-from registry.text import CONTROL_RE, french_date
+from registry.text import CONTROL_RE, french_date, french_number
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def nombre_fr(value: object) -> str:
     """34500000 -> « 34 500 000 » (narrow no-break spaces), 1.5 -> « 1,5 »."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, float) and not value.is_integer():
-        whole, _, decimals = f"{value:,.2f}".partition(".")
-        return whole.replace(",", "\u202f") + "," + decimals.rstrip("0")
-    return f"{int(value):,}".replace(",", "\u202f")
+    return french_number(value)
 
 
 def safe_url(value: object) -> str:

@@ -43,7 +43,8 @@ def _feed(versions: list[Version], names: dict[str, str], title: str, self_url: 
           page_url: str) -> Response:
     body = feeds.atom(self_url, title, self_url, page_url,
                       feeds.entries(versions, _link, names),
-                      subtitle="Modifications des fiches, champ par champ.")
+                      subtitle="Ce qui a changé dans les fiches, champ par champ, en "
+                               "français.")
     response = Response(body, mimetype="application/atom+xml")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -62,6 +63,17 @@ def flux() -> Response:
     return _feed(_changes(None), names, "Registre citoyen des algorithmes publics : "
                  "modifications", external_url("history.flux"),
                  external_url("algorithmes.liste"))
+
+
+@bp.get("/algorithmes/<ident>/flux.atom")
+def flux_fiche(ident: str) -> Response:
+    """The changes of one record: « Suivre cette fiche »."""
+    row = get_store().get(ident[:200])
+    if row is None:
+        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+    return _feed(_changes({row.id}), {row.id: row.nom}, f"{row.nom} : modifications de la "
+                 "fiche", external_url("history.flux_fiche", ident=row.id),
+                 external_url("algorithmes.fiche", ident=row.id))
 
 
 @bp.get("/administrations/<slug>/flux.atom")

@@ -1,16 +1,19 @@
-"""Maintainers: login, the contribution queue, accept or reject with a reason.
+"""Maintainers: login with a named account, the contribution queue, accept or reject.
 
-The password is checked against MAINTAINER_PASSWORD_HASH (werkzeug.security). Without a
-hash the pages are closed, except under Flask's development server in debug mode, where
+Each maintainer has an account (registry.state.accounts, `registry maintainers add`):
+every decision is recorded with its author. Without any account the pages are closed,
+except under Flask's development server in debug mode, where the login DEV_LOGIN with
 DEV_PASSWORD opens them (never under `registry serve`: gunicorn or waitress). Every login
 attempt from one client is counted, atomically and before the password is checked, in the
 state store: beyond MAX_FAILURES attempts in LOCKOUT seconds the login is locked (429), on
 every process and replica, whatever the number of parallel guesses. A session is known to
-the server (registry.state.sessions): logging out closes it for good.
+the server (registry.state.sessions): logging out closes it for good. Accepting publishes
+(registry.contributions.publish): commit with a French message, rebuild, no shell.
 """
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +21,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -25,14 +29,15 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from registry.contributions import publish
 from registry.contributions import queue as subs
 from registry.records.diff import body_diff, field_changes
 from registry.records.validate import check_file
-from registry.state import sessions, state_engine
+from registry.records.wording import sentences
+from registry.state import accounts, sessions, state_engine
 from registry.web.errors import Forbidden, NotFound
 from registry.web.forms import SafeForm
 from registry.web.ratelimit import forget, take
@@ -40,7 +45,8 @@ from registry.web.responses import private
 
 bp = Blueprint("maintainers", __name__, url_prefix="/mainteneurs")
 
-DEV_PASSWORD = "mainteneur"  # only under the development server in debug, without a hash
+DEV_LOGIN = DEV_PASSWORD = "mainteneur"  # only under the development server, without accounts
+DEV_ACCOUNT = accounts.Account(DEV_LOGIN, "Mainteneur (développement)")
 MAX_FAILURES = 5
 LOCKOUT = 15 * 60.0
 SESSION_KEY = "mainteneur"
@@ -49,18 +55,22 @@ MAX_NEXT = 300
 
 
 class LoginForm(SafeForm):
+    login = StringField("Identifiant", validators=[
+        DataRequired("Indiquez votre identifiant de mainteneur (ex. camille.durand)."),
+        Length(max=40, message="40 caractères au plus.")],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField("Mot de passe", validators=[
-        DataRequired("Indiquez le mot de passe."), Length(max=200)])
+        DataRequired("Indiquez votre mot de passe."), Length(max=200)],
+        render_kw={"autocomplete": "current-password"})
     next = StringField(validators=[Optional(), Length(max=300)])
 
 
 class DecisionForm(SafeForm):
-    raison = TextAreaField("Raison (montrée à la personne)", validators=[
+    raison = TextAreaField("Raison (publiée avec la décision)", description=(
+        "Montrée à la personne sur sa page de suivi et dans le journal public des décisions. "
+        "Pour un refus, dites ce qu'il faudrait changer : la personne peut réviser sa "
+        "proposition et la renvoyer."), validators=[
         Optional(), Length(max=subs.MAX_REASON, message="2 000 caractères au plus.")])
-
-
-def _hash() -> str:
-    return str(current_app.config.get("MAINTAINER_PASSWORD_HASH") or "")
 
 
 def development_server() -> bool:
@@ -70,17 +80,23 @@ def development_server() -> bool:
     return bool(current_app.debug) and software.startswith("Werkzeug/")
 
 
+def _dev_only() -> bool:
+    return not accounts.any_account(_engine()) and development_server()
+
+
 def login_open() -> bool:
-    return bool(_hash()) or development_server()
+    return accounts.any_account(_engine()) or development_server()
 
 
-def password_ok(password: str) -> bool:
-    if _hash():
-        try:
-            return check_password_hash(_hash(), password)
-        except (ValueError, TypeError):
-            return False
-    return development_server() and password == DEV_PASSWORD
+def authenticate(login: str, password: str) -> accounts.Account | None:
+    if _dev_only():
+        return DEV_ACCOUNT if (login, password) == (DEV_LOGIN, DEV_PASSWORD) else None
+    return accounts.authenticate(_engine(), login, password)
+
+
+def current_maintainer() -> accounts.Account | None:
+    """The maintainer of this request's session (set by the login check)."""
+    return g.get("maintainer")
 
 
 def _safe_next(target: str | None) -> str:
@@ -106,18 +122,22 @@ def _engine():  # noqa: ANN202
 def _require_login():  # noqa: ANN202
     if request.endpoint in ("maintainers.connexion",):
         return None
-    if not sessions.is_open(_engine(), session.get(SESSION_KEY)):
+    login = sessions.login_of(_engine(), session.get(SESSION_KEY))
+    account = (DEV_ACCOUNT if login == DEV_LOGIN and _dev_only() else
+               accounts.get(_engine(), login)) if login else None
+    if account is None:
         session.pop(SESSION_KEY, None)
         return redirect(url_for("maintainers.connexion", next=_safe_next(request.full_path
                                                                         .rstrip("?"))))
+    g.maintainer = account
     return None
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
 def connexion():  # noqa: ANN201
     if not login_open():
-        raise Forbidden("Les pages des mainteneurs sont fermées : aucun mot de passe n'est "
-                        "configuré (MAINTAINER_PASSWORD_HASH).")
+        raise Forbidden("Les pages des mainteneurs sont fermées : aucun compte de mainteneur "
+                        "n'existe (créez-en un avec « registry maintainers add »).")
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -129,15 +149,17 @@ def connexion():  # noqa: ANN201
         take(PUBLIC_POSTS, int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), WINDOW,
              message)
     if form.validate_on_submit():
-        if password_ok(form.password.data):
+        account = authenticate(form.login.data or "", form.password.data or "")
+        if account is not None:
             forget(ATTEMPTS)
             session.clear()
-            session[SESSION_KEY] = sessions.open_session(_engine())
+            session[SESSION_KEY] = sessions.open_session(_engine(), account.login)
             return redirect(_safe_next(form.next.data), 303)
-        form.password.errors.append("Mot de passe incorrect.")
+        form.password.errors.append("Identifiant ou mot de passe incorrect : vérifiez les "
+                                    "deux (les majuscules comptent).")
     status = 401 if form.errors else 200
     return private(render_template("maintainers/connexion.html", form=form,
-                                    dev=not _hash()), status)
+                                    dev=_dev_only()), status)
 
 
 @bp.post("/deconnexion")
@@ -153,7 +175,7 @@ def deconnexion():  # noqa: ANN201
 def file():  # noqa: ANN201
     rows = subs.queue(_engine())
     return private(render_template("maintainers/file.html", rows=rows, statuses=subs.STATUSES,
-                                    logout=FlaskForm()))
+                                    logout=FlaskForm(), me=current_maintainer()))
 
 
 def _submission(ident: int) -> subs.Submission:
@@ -166,19 +188,35 @@ def _submission(ident: int) -> subs.Submission:
 @bp.get("/contributions/<int:ident>")
 def contribution(ident: int):  # noqa: ANN201
     sub = _submission(ident)
-    changes, body, stale = [], [], False
+    changes, words, body, stale, lines = [], [], [], False, []
     if sub.has_file:
         path = Path(current_app.config["DATA"]) / f"{sub.record_id}.md"
         current = check_file(path) if path.exists() else None
         old = current.meta if current is not None and sub.kind == "correction" else None
         changes = field_changes(old, sub.meta)
+        words = sentences(changes, old, sub.meta)
         body = body_diff(current.body if old is not None else "", sub.body)
         stale = sub.kind == "correction" and subs.file_hash(path) != sub.base_hash
+        lines = _file_diff(sub, path) if sub.kind == "correction" else []
     problems = [p.message for p in sub.check().problems if not p.warning] if sub.has_file \
         else []
     return private(render_template("maintainers/contribution.html", sub=sub, changes=changes,
-                                    body=body, stale=stale, problems=problems,
-                                    form=DecisionForm(), logout=FlaskForm()))
+                                    words=words, body=body, stale=stale, problems=problems,
+                                    lines=lines, thread=subs.thread(_engine(), sub),
+                                    form=DecisionForm(), logout=FlaskForm(),
+                                    me=current_maintainer()))
+
+
+def _file_diff(sub: subs.Submission, path: Path) -> list[str]:
+    """The lines of the record file that accepting will change (a unified diff)."""
+    try:
+        current = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    text, _minimal = subs.proposed_text(sub, path)
+    return [line for line in difflib.unified_diff(current.splitlines(), text.splitlines(),
+                                                  lineterm="", n=0)
+            if not line.startswith(("---", "+++"))]
 
 
 @bp.post("/contributions/<int:ident>/accepter")
@@ -186,15 +224,15 @@ def accepter(ident: int):  # noqa: ANN201
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            done = subs.accept(_engine(), Path(current_app.config["DATA"]),
-                               ident, form.raison.data or "",
-                               force=request.form.get("forcer") == "1")
+            done = publish.publish(current_app.config, _engine(), ident,
+                                   current_maintainer(), form.raison.data or "",
+                                   force=request.form.get("forcer") == "1")
         except subs.SubmissionError as exc:
             flash(f"Contribution n° {ident} non acceptée : {exc}.", "erreur")
             return redirect(url_for("maintainers.contribution", ident=ident), 303)
-        where = f" ; fichier {done.path.name} écrit, à publier avec git puis « registry " \
-                "build »" if done.path else ""
-        flash(f"Contribution n° {ident} acceptée{where}.", "succes")
+        flash(done.message, "succes")
+        if done.review_url:
+            flash(f"Demande de fusion : {done.review_url}", "succes")
     return redirect(url_for("maintainers.file"), 303)
 
 
@@ -203,7 +241,7 @@ def refuser(ident: int):  # noqa: ANN201
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            subs.reject(_engine(), ident, form.raison.data or "")
+            subs.reject(_engine(), ident, form.raison.data or "", current_maintainer())
         except subs.SubmissionError as exc:
             flash(f"Contribution n° {ident} non refusée : {exc}.", "erreur")
             return redirect(url_for("maintainers.contribution", ident=ident), 303)

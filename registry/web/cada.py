@@ -318,8 +318,10 @@ def delais() -> Response:
             "Content-Disposition": "attachment; filename=\"echeances-demande-"
                                    f"{deadlines.reception.isoformat()}.ics\""}))
     status = 422 if error else 200
+    ics_url = url_for("cada.delais", format="ics",
+                      **{k: v.isoformat() for k, v in values.items() if v})
     return _page("cada/delais.html", status, values=values, error=error, steps=steps,
-                 labels=_DELAIS_LABELS, date_fr=date_fr)
+                 labels=_DELAIS_LABELS, date_fr=date_fr, ics_url=ics_url)
 
 
 _DELAIS_LABELS = {

@@ -44,9 +44,7 @@ def _feed(versions: list[Version], names: dict[str, str], title: str, self_url: 
     body = feeds.atom(self_url, title, self_url, page_url,
                       feeds.entries(versions, _link, names),
                       subtitle="Modifications des fiches, champ par champ.")
-    response = Response(body, mimetype="application/atom+xml")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return Response(body, mimetype="application/atom+xml")  # cached: registry.web.caching
 
 
 def _changes(ids: set[str] | None) -> list[Version]:

@@ -75,7 +75,8 @@ def _pooled(records: list[Record]) -> coverage.Figure:
     return coverage.Figure(sum(s.n for s in scores), sum(s.N for s in scores))
 
 
-def _cached(store: Store, name: str, compute: Callable[[], object]) -> object:
+def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
+    """`compute()` once per build generation (and per process), under `name`."""
     cache = current_app.extensions.setdefault("registry_overview", {})
     key = _generation(store)
     if cache.get("key") != key:
@@ -91,7 +92,7 @@ def _cached(store: Store, name: str, compute: Callable[[], object]) -> object:
 
 
 def get_overview(store: Store) -> Overview:
-    return _cached(store, "overview", lambda: _compute(store))  # type: ignore[return-value]
+    return cached(store, "overview", lambda: _compute(store))  # type: ignore[return-value]
 
 
 def administration_page(store: Store, slug: str) -> dict | None:

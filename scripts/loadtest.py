@@ -3,17 +3,19 @@
     .venv/bin/python scripts/loadtest.py [--clients 16,64] [--duration 60] [--extra 25]
                                          [--workdir /tmp/registry-loadtest] [--write-doc]
 
-Copies the real records (data/algorithms) to a work folder, builds them and starts the
-production server (`registry serve`, see scripts/load.py). Then, for each number of clients,
-keep-alive clients mix home, list, search (fixed queries, and two words drawn at random),
-record, coverage and API requests for `--duration` seconds; at 30 % of the run `--extra` synthetic records (scripts/bench_corpus.py)
-are added and `registry build --full` runs in a child process. Reported: throughput,
-p50/p95/p99, errors (anything but 200, or no answer), and consistency: every search answer's
-total (API and HTML) must be the one of the build before or the one after the rebuild, never
-a half-built index. Then the same clients run against a trivial Flask + Jinja page under
-`gunicorn -w 2` (the ceiling of this machine and these clients) and the mix's throughput is
-given as a share of it. `--write-doc` replaces the « Load with a rebuild » section of
-docs/performance.md. Only 127.0.0.1 is contacted; every loop is bounded in time.
+Copies the real records (data/algorithms, with data/administrations and data/references)
+to a work folder, builds them and starts the production server (`registry serve`, see
+scripts/load.py). Then, for each number of clients, keep-alive clients mix home, list,
+search (fixed queries, and two words drawn at random), record, coverage and API requests
+for `--duration` seconds; at 30 % of the run `--extra` synthetic records
+(scripts/bench_corpus.py) are added and `registry build --full` runs in a child process.
+Reported: throughput, p50/p95/p99, errors (anything but 200, or no answer), and
+consistency: every search answer's total (API and HTML) must be the one of the build
+before or the one after the rebuild, never a half-built index. Then the same clients run
+against a trivial Flask + Jinja page under `gunicorn -w 2` (the ceiling of this machine
+and these clients) and the mix's throughput is given as a share of it. `--write-doc`
+replaces the « Load with a rebuild » section of docs/performance.md. Only 127.0.0.1 is
+contacted; every loop is bounded in time.
 """
 
 from __future__ import annotations

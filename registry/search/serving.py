@@ -290,10 +290,12 @@ class SearchIndex:
                 self._gen = None
 
     def search(self, query: str | None, filters: dict[str, list[str]] | None = None,
-               page: int = 1, per_page: int = 20, sort: str = "pertinence") -> Results:
+               page: int = 1, per_page: int = 20, sort: str = "pertinence",
+               cached: bool = True) -> Results:
         """Raises SearchUnavailable when the index is missing or damaged: a damaged one is
         dropped (the next request reopens it) until a build publishes a sound one. Result
-        pages are cached per build (shared: callers must not modify them)."""
+        pages are cached per build (shared: callers must not modify them); `cached=False`
+        computes the page again (benchmarks of the engine itself)."""
         page, per_page = max(int(page), 1), min(max(int(per_page), 1), 100)
         sort = sort if sort in SORTS else "pertinence"
         query = query or ""
@@ -305,7 +307,7 @@ class SearchIndex:
         key = warmup.key_of(query, filters, page, per_page, sort)
         try:
             with self.searcher() as (gen, s):
-                found = gen.results.get(key)
+                found = gen.results.get(key) if cached else None
                 if found is None:
                     found = _run(gen, s, query, filters, page, per_page, sort)
                     gen.results.put(key, found)

@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable
 
 WARM_POSTINGS = 800_000  # (term, document) scores computed ahead (scoring.MAX_CACHED: 2 M)
 MAX_WARM_TERMS = 4_000  # posting lists read ahead, at most
-MIN_POSTINGS = 64  # shorter lists cost little when met cold: not read ahead
+MIN_POSTINGS = 64  # shorter lists cost little when met cold: not read ahead (small corpora:
+# a tenth of the records)
 FREQUENT = 64  # most asked queries of the previous build run again on the new one
 FACET_PAGES = 200  # facet values whose first list page is prepared, at most
 RESULTS_SIZE = 1024  # result pages kept per build and per process
@@ -81,11 +82,12 @@ def common_terms(reader, fields: Iterable[str], budget: int = WARM_POSTINGS,  # 
     """(field, word) of the posting lists in the most documents, biggest first, until
     `budget` postings: the lists that cost the most when first met."""
     sizes: list[tuple[int, str, str]] = []
+    least = min(MIN_POSTINGS, max(2, reader.doc_count_all() // 10))
     for fieldname in fields:
         for text, info in reader.iter_field(fieldname):
             word = text.decode() if isinstance(text, bytes) else text
             size = info.doc_frequency()
-            if size >= MIN_POSTINGS:
+            if size >= least:
                 sizes.append((size, fieldname, word))
     chosen, total = [], 0
     for size, fieldname, word in heapq.nlargest(limit, sizes):

@@ -224,8 +224,8 @@ class SearchIndex:
         except OSError:
             pointer, published_at = None, 0.0
         gen = self._gen
-        if gen is not None and pointer is not None and pointer in (self._pointer,
-                                                                   self._waiting):
+        if gen is not None and pointer is not None and (
+                pointer == self._pointer or (pointer == self._waiting and not self._ready)):
             return gen  # the same build, or the next one still warming
         name = current_name(self.instance)
         if name is None:

@@ -78,6 +78,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TRUSTED_PROXIES", 0,
             "Nombre de mandataires inverses de confiance devant le site : l'adresse du client "
             "est alors lue dans X-Forwarded-For (ProxyFix). 0 : l'adresse de la connexion."),
+    Setting("WARM_WAIT", 60,
+            "Secondes qu'une construction attend, au plus, que chaque processus serveur ait "
+            "préchauffé le nouvel index avant de le publier. 0 : publier sans attendre (les "
+            "serveurs le préchauffent alors en servant encore l'ancien)."),
+    Setting("PAGE_CACHE_MB", 64,
+            "Mégaoctets de pages publiques rendues gardées en mémoire par processus jusqu'à la "
+            "construction suivante (servies sans nouveau rendu). 0 : aucune."),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 PREFIX = "REGISTRY_"

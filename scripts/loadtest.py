@@ -3,15 +3,19 @@
     .venv/bin/python scripts/loadtest.py [--clients 16,64] [--duration 60] [--extra 25]
                                          [--workdir /tmp/registry-loadtest] [--write-doc]
 
-Copies the real records (data/algorithms) to a work folder, builds them and starts the
-production server (`registry serve`, see scripts/load.py). Then, for each number of clients,
-keep-alive clients mix home, list, search, record, coverage and API requests for
-`--duration` seconds; at 30 % of the run `--extra` synthetic records (scripts/bench_corpus.py)
-are added and `registry build --full` runs in a child process. Reported: throughput,
-p50/p95/p99, errors (anything but 200, or no answer), and consistency: every search answer's
-total (API and HTML) must be the one of the build before or the one after the rebuild, never
-a half-built index. `--write-doc` replaces the « Load with a rebuild » section of
-docs/performance.md. Only 127.0.0.1 is contacted; every loop is bounded in time.
+Copies the real records (data/algorithms, with data/administrations and data/references)
+to a work folder, builds them and starts the production server (`registry serve`, see
+scripts/load.py). Then, for each number of clients, keep-alive clients mix home, list,
+search (fixed queries, and two words drawn at random), record, coverage and API requests
+for `--duration` seconds; at 30 % of the run `--extra` synthetic records
+(scripts/bench_corpus.py) are added and `registry build --full` runs in a child process.
+Reported: throughput, p50/p95/p99, errors (anything but 200, or no answer), and
+consistency: every search answer's total (API and HTML) must be the one of the build
+before or the one after the rebuild, never a half-built index. Then the same clients run
+against a trivial Flask + Jinja page under `gunicorn -w 2` (the ceiling of this machine
+and these clients) and the mix's throughput is given as a share of it. `--write-doc`
+replaces the « Load with a rebuild » section of docs/performance.md. Only 127.0.0.1 is
+contacted; every loop is bounded in time.
 """
 
 from __future__ import annotations
@@ -101,8 +105,10 @@ def snapshot(port: int, paths: list[str]) -> dict[str, int | None]:
 
 
 def clients_run(port: int, clients: int, duration: float, searches: list[str],
-                others: list[str], rebuild) -> dict:  # noqa: ANN001
-    """Run the clients; `rebuild()` is called in a thread at 30 % of the duration."""
+                others: list[str], rebuild, varied: bool = False) -> dict:  # noqa: ANN001
+    """Run the clients; `rebuild()` is called in a thread at 30 % of the duration. With
+    `varied`, half of the searches are two words drawn at random (rarely asked twice: they
+    measure the engine, not the caches)."""
     samples: list[tuple[float, float, str, int, int | None]] = []  # start, latency, path…
     errors: list[str] = []
     lock = threading.Lock()
@@ -113,7 +119,13 @@ def clients_run(port: int, clients: int, duration: float, searches: list[str],
         rng = random.Random(seed)
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         while time.monotonic() < stop:
-            path = rng.choice(searches) if rng.random() < 0.45 else rng.choice(others)
+            draw = rng.random()
+            if varied and draw < 0.225:
+                words = " ".join(rng.sample(load.WORDS, 2))
+                path = "/algorithmes?" + urlencode({"q": words}) if draw < 0.15 else \
+                    "/api/v1/algorithmes?" + urlencode({"q": words})
+            else:
+                path = rng.choice(searches) if draw < 0.45 else rng.choice(others)
             started = time.monotonic()
             try:
                 status, body = fetch(conn, path)
@@ -170,11 +182,56 @@ def summarise(run: dict, before: dict, after: dict) -> dict:
     return {"requetes": len(samples), "debit": len(samples) / run["wall"],
             "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
             "p99": percentile(latencies, 99), "max": percentile(latencies, 100),
-            "p95_reconstruction": percentile(during, 95), "pendant": len(during),
+            "p95_reconstruction": percentile(during, 95),
+            "p99_reconstruction": percentile(during, 99), "pendant": len(during),
             "erreurs": len(run["errors"]), "exemples": run["errors"][:3],
             "verifiees": checked, "incoherentes": len(inconsistent),
             "exemples_incoherents": inconsistent[:3], "nouvel_etat_vu": seen_after,
             "reconstruction": run["build"]}
+
+
+CEILING_APP = """
+from flask import Flask, render_template_string
+
+app = Flask(__name__)
+PAGE = ("<!doctype html><html lang=fr><head><title>{{ title }}</title></head><body>"
+        "<h1>{{ title }}</h1><ul>{% for i in items %}<li>{{ i }}</li>{% endfor %}</ul>"
+        "</body></html>")
+
+
+@app.get("/")
+def page():
+    return render_template_string(PAGE, title="Plafond", items=range(20))
+"""
+
+
+def ceiling(workdir: Path, clients: int, duration: float, threads: int) -> dict:
+    """A trivial Flask + Jinja page under `gunicorn -w 2` on the same machine, by the same
+    clients: what this machine and these clients can do at most."""
+    (workdir / "ceiling_app.py").write_text(CEILING_APP)
+    port = load.free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-k", "gthread",
+         "--threads", str(threads), "-b", f"{HOST}:{port}", "--log-level", "warning",
+         "ceiling_app:app"], cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                snapshot(port, ["/"])
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the ceiling server did not start"
+                time.sleep(0.2)
+        run = clients_run(port, clients, duration, ["/"], ["/"], lambda: 0)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+    latencies = [s[1] for s in run["samples"]]
+    return {"requetes": len(latencies), "debit": len(latencies) / run["wall"],
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
+            "erreurs": len(run["errors"])}
 
 
 def machine() -> str:
@@ -193,20 +250,27 @@ def machine() -> str:
             f"load average at the end: {load_avg}")
 
 
-def table(results: dict[int, dict], records: int, extra: int, duration: float) -> str:
+def table(results: dict[int, dict], ceilings: dict[int, dict], records: int, extra: int,
+          duration: float, load_before: str) -> str:
     lines = [f"{records} real records (+{extra} added for the rebuild), {duration:g} s per run, "
              "`registry serve` defaults (gunicorn, one worker per core), clients and server "
-             f"on the same machine: {machine()}.", "",
-             "| clients | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | p95 during the "
-             "rebuild (ms) | errors | search answers checked | inconsistent | rebuild |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             f"on the same machine: {machine()}; load average before the runs: {load_before}.",
+             "",
+             "| clients | requests | req/s | p50 (ms) | p95 (ms) | p99 (ms) | p95 / p99 during "
+             "the rebuild (ms) | errors | search answers checked | inconsistent | rebuild | "
+             "ceiling: trivial page, `gunicorn -w 2` (req/s, p99) | mix / ceiling |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: "
+             "| ---: |"]
     for clients, r in results.items():
         b = r["reconstruction"]
+        c = ceilings[clients]
         rebuild = f"{b.get('debut', 0):.0f}–{b.get('fin', 0):.0f} s, exit {b.get('code')}"
         lines.append(f"| {clients} | {r['requetes']} | {r['debit']:.0f} | {r['p50']:.1f} | "
-                     f"{r['p95']:.1f} | {r['p99']:.1f} | {r['p95_reconstruction']:.1f} | "
-                     f"{r['erreurs']} | {r['verifiees']} ({r['nouvel_etat_vu']} after) | "
-                     f"{r['incoherentes']} | {rebuild} |")
+                     f"{r['p95']:.1f} | {r['p99']:.1f} | {r['p95_reconstruction']:.1f} / "
+                     f"{r['p99_reconstruction']:.1f} | {r['erreurs']} | {r['verifiees']} "
+                     f"({r['nouvel_etat_vu']} after) | {r['incoherentes']} | {rebuild} | "
+                     f"{c['debit']:.0f}, {c['p99']:.1f} ms | "
+                     f"{100 * r['debit'] / max(c['debit'], 1):.0f} % |")
     return "\n".join(lines)
 
 
@@ -232,6 +296,8 @@ def main() -> None:
     data, instance, extra = args.workdir / "data", args.workdir / "instance", \
         args.workdir / "extra"
     shutil.copytree(ROOT / "data" / "algorithms", data)
+    for folder in ("administrations", "references"):  # beside the records (schema 2)
+        shutil.copytree(ROOT / "data" / folder, args.workdir / folder, dirs_exist_ok=True)
     _module("bench_corpus").generate(ROOT / "data" / "algorithms", extra, args.extra, seed=7)
     env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
            "REGISTRY_STATE": str(Path(instance).parent / "state")}
@@ -246,7 +312,8 @@ def main() -> None:
     port = load.free_port()
     server = load.start_server(data, instance, port, args.threads)
     searches, others = search_paths(), other_paths(ids)
-    results = {}
+    results, ceilings = {}, {}
+    load_before = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     try:
         for clients in [int(c) for c in args.clients.split(",")]:
             for path in extra.glob("*.md"):
@@ -259,7 +326,8 @@ def main() -> None:
                     shutil.copy(path, data / path.name)
                 return build("--full")
 
-            run = clients_run(port, clients, args.duration, searches, others, rebuild)
+            run = clients_run(port, clients, args.duration, searches, others, rebuild,
+                              varied=True)
             after = snapshot(port, searches)
             results[clients] = summarise(run, before, after)
             r = results[clients]
@@ -270,7 +338,12 @@ def main() -> None:
                   f"{r['reconstruction']}", flush=True)
     finally:
         load.stop_server(server)
-    report = table(results, len(ids), args.extra, args.duration)
+    for clients in results:
+        ceilings[clients] = ceiling(args.workdir, clients, args.duration, args.threads)
+        c = ceilings[clients]
+        print(f"plafond, {clients} clients : {c['debit']:.0f} req/s, p99 {c['p99']:.1f} ms, "
+              f"{c['erreurs']} erreur(s)", flush=True)
+    report = table(results, ceilings, len(ids), args.extra, args.duration, load_before)
     print(report)
     if args.write_doc:
         write_doc(report)

@@ -220,6 +220,8 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
         staged = search.stage_index(instance, entries, report.removed, full=full,
                                     progress=progress)
         try:
+            # the serving processes warm the new index before anything of it is visible
+            search.announce_index(instance, staged, float(settings.get("WARM_WAIT") or 0))
             _write_rows(session, records, htmls, digests, dates, report)
             _write_administrations(session, administrations,
                                    response_rates.reference_file(data))
@@ -314,6 +316,7 @@ def _write_info(session: Session, total: int, index_name: str, index_digest: str
         "index": index_name,
         "index_digest": index_digest or "",
         "pid": str(os.getpid()),
+        "nice": str(os.nice(0)),  # the CPU priority it ran at (registry build: lowered)
     }
     for key, value in values.items():
         session.merge(BuildInfo(key=key, value=value))

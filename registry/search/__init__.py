@@ -18,12 +18,9 @@ import logging
 import os
 import re
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import escape
 from math import log1p
 from pathlib import Path
 
@@ -40,15 +37,12 @@ from whoosh.analysis import (
 )
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang import stemmer_for_language, stopwords_for_language
-from whoosh.query import Term
 from whoosh.support.charset import accent_map
 
 from registry.records import catalogue as cat
 from registry.records.model import Record
+from registry.search import handover
 from registry.search import indexer as search_writer
-from registry.search.analysis import Compiler, Suggester, synonym_table
-from registry.search.matching import Selection, select
-from registry.search.scoring import Engine, to_bitmap
 from registry.text import fold
 
 log = logging.getLogger(__name__)
@@ -87,7 +81,7 @@ class ElisionFilter(Filter):
             yield t
 
 
-def plain_analyzer():  # noqa: ANN201
+def plain_analyzer():  # noqa: ANN202
     """Words as typed, lowercase, without elisions, accents or stop words (no stemming)."""
     return FrenchAnalyzer(stem=False)
 
@@ -96,7 +90,7 @@ def french_analyzer():  # noqa: ANN201
     return FrenchAnalyzer(stem=True)
 
 
-def pipeline_analyzer(stem: bool = True):  # noqa: ANN201
+def pipeline_analyzer(stem: bool = True):  # noqa: ANN202
     """The same analysis as a chain of Whoosh filters (the reference FrenchAnalyzer is
     tested against; slower: one Python generator per filter and per token)."""
     chain = (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ElisionFilter()
@@ -334,7 +328,24 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def discard_index(staged: Path) -> None:
+    handover.withdraw(staged.parent, staged)
     shutil.rmtree(staged, ignore_errors=True)
+
+
+def announce_index(instance: Path, staged: Path, wait: float) -> None:
+    """Before the database is committed: have every process serving `instance` warm
+    `staged` (registry.search.handover), waiting at most `wait` seconds for them; this
+    process's own indexes warm it now. `wait` 0: announce nothing."""
+    from registry.search.serving import live_indexes
+
+    for index in live_indexes(instance):
+        try:
+            index.prepare(staged)
+        except Exception:  # noqa: BLE001 - it will be opened (and warmed) on first use
+            log.exception("warming %s before publication failed", staged.name)
+    if wait > 0:
+        handover.announce(instance, staged)
+        handover.wait_until_warm(instance, staged, wait)
 
 
 def publish_index(instance: Path, staged: Path) -> None:
@@ -344,6 +355,7 @@ def publish_index(instance: Path, staged: Path) -> None:
     tmp = instance / f"{POINTER}.{os.getpid()}.tmp"
     tmp.write_text(staged.name)
     os.replace(tmp, instance / POINTER)
+    handover.withdraw(instance, staged)
     for old in instance.glob("index-*"):
         if old.name not in (staged.name, previous) and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
@@ -387,265 +399,10 @@ class SearchUnavailable(Exception):
 
 
 EXCERPT_CHARS = 1_500
-_ANALYZERS: list = []
 
+# The read side (SearchIndex and what it serves) is registry/search/serving.py.
+from registry.search.serving import SearchIndex, mark  # noqa: E402
 
-def _highlight_analyzer():  # noqa: ANN202
-    if not _ANALYZERS:
-        _ANALYZERS.append(french_analyzer())
-    return _ANALYZERS[0]
-
-
-class _Generation:
-    """One published index folder: the opened index, idle searchers, per-build caches."""
-
-    def __init__(self, path: Path) -> None:
-        self.name = path.name
-        self.ix = windex.open_dir(str(path))
-        self.idle: list = []
-        self.retired = False
-        self._engine: Engine | None = None
-        self._bitmaps: dict[str, dict[str, int]] = {}
-        self._lock = threading.Lock()
-
-    def engine(self, searcher) -> Engine:  # noqa: ANN001
-        """The build's caches; facet bitmaps (facet -> value -> docnums) computed once."""
-        with self._lock:
-            if self._engine is None:
-                reader = searcher.reader()
-                engine = Engine(reader, to_bitmap(reader.all_doc_ids()))
-                self._bitmaps = {
-                    name: {value: engine.matching(searcher, Term(f"f_{name}", value))
-                           for value in reader.field_terms(f"f_{name}") if value}
-                    for name in FACETS}
-                self._engine = engine
-            return self._engine
-
-    def bitmaps(self, searcher) -> dict[str, dict[str, int]]:  # noqa: ANN001
-        self.engine(searcher)
-        return self._bitmaps
-
-    def close(self) -> None:
-        self.retired = True
-        while self.idle:
-            self.idle.pop().close()
-
-
-class SearchIndex:
-    """One per process: opens the published index once, lends searchers from a pool and
-    switches to a new build as soon as its pointer is published."""
-
-    def __init__(self, instance: Path) -> None:
-        self.instance = Path(instance)
-        self._lock = threading.Lock()
-        self._gen: _Generation | None = None
-        self._pointer: tuple[int, int] | None = None
-
-    def _generation(self) -> _Generation:
-        try:  # the pointer is replaced (new inode) at each publication: stat is enough
-            st = (self.instance / POINTER).stat()
-            pointer = (st.st_ino, st.st_mtime_ns)
-        except OSError:
-            pointer = None
-        gen = self._gen
-        if gen is not None and pointer is not None and pointer == self._pointer:
-            return gen
-        name = current_name(self.instance)
-        if name is None:
-            raise SearchUnavailable(UNREADABLE if pointer else
-                                    "l'index de recherche n'est pas encore construit")
-        with self._lock:
-            if self._gen is None or self._gen.name != name:
-                try:
-                    fresh = _Generation(self.instance / name)
-                except Exception as exc:  # damaged files fail in many ways (struct, pickle…)
-                    log.error("search index %s unreadable: %r", name, exc)
-                    raise SearchUnavailable(UNREADABLE) from exc
-                if self._gen is not None:
-                    self._gen.close()
-                self._gen = fresh
-            self._pointer = pointer
-            return self._gen
-
-    @contextmanager
-    def searcher(self):  # noqa: ANN201
-        """A searcher of the current build, returned to the pool afterwards."""
-        gen = self._generation()
-        with self._lock:
-            s = gen.idle.pop() if gen.idle else None
-        if s is None:
-            s = gen.ix.searcher()
-        try:
-            yield gen, s
-        finally:
-            with self._lock:
-                if gen.retired:
-                    s.close()
-                else:
-                    gen.idle.append(s)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._gen is not None:
-                self._gen.close()
-                self._gen = None
-
-    def search(self, query: str | None, filters: dict[str, list[str]] | None = None,
-               page: int = 1, per_page: int = 20, sort: str = "pertinence") -> Results:
-        """Raises SearchUnavailable when the index is missing or damaged: a damaged one is
-        dropped (the next request reopens it) until a build publishes a sound one."""
-        try:
-            return self._search(query, filters, page, per_page, sort)
-        except SearchUnavailable:
-            raise
-        except Exception as exc:
-            log.exception("search failed; dropping the opened index")
-            self.close()
-            self._pointer = None
-            raise SearchUnavailable(UNREADABLE) from exc
-
-    def _search(self, query: str | None, filters: dict[str, list[str]] | None,
-                page: int, per_page: int, sort: str) -> Results:
-        page, per_page = max(int(page), 1), min(max(int(per_page), 1), 100)
-        sort = sort if sort in SORTS else "pertinence"
-        filters = {k: [str(v)[:300] for v in vals if v][:20]
-                   for k, vals in (filters or {}).items() if k in FACETS}
-        filters = {k: v for k, v in filters.items() if v}
-        with self.searcher() as (gen, s):
-            engine, bitmaps = gen.engine(s), gen.bitmaps(s)
-            compiled = _compiler().compile(query, s.reader())
-            allowed = _filter_bitmap(bitmaps, filters, engine.live)
-            chosen = select(engine, s, compiled, allowed)
-            matched = chosen.matched
-            results = Results(total=matched.bit_count(), page=page, par_page=per_page,
-                              message=" ".join(filter(None, [compiled.message, chosen.message]))
-                              or None)
-            results.facettes = _facet_counts(bitmaps, matched)
-            if compiled.unknown:
-                results.suggestion = Suggester(s.reader(), SPELLING_FIELD,
-                                               engine.vocabulary(s.reader(), SPELLING_FIELD)
-                                               ).suggest(compiled)
-            if results.total > (page - 1) * per_page:
-                results.hits = _page(s, engine, compiled.query, chosen, page, per_page, sort)
-        return results
-
-
-_COMPILER: list[Compiler] = []
-
-
-def _compiler() -> Compiler:
-    """One compiler per synonyms file version (its analyser caches stems)."""
-    table = synonym_table(french_analyzer)
-    if not _COMPILER or _COMPILER[0].synonyms is not table:
-        _COMPILER[:] = [Compiler(french_analyzer(), FIELD_BOOSTS, table,
-                                 words_only=WORDS_ONLY)]
-    return _COMPILER[0]
-
-
-def _filter_bitmap(bitmaps: dict[str, dict[str, int]], filters: dict[str, list[str]],
-                   live: int) -> int:
-    allowed = live
-    for name, values in filters.items():
-        union = 0
-        for value in values:
-            union |= bitmaps[name].get(value, 0)
-        allowed &= union
-    return allowed
-
-
-def _facet_counts(bitmaps: dict[str, dict[str, int]], matched: int) -> dict[str,
-                                                                            list[FacetValue]]:
-    out = {}
-    for name, values in bitmaps.items():
-        counts = [FacetValue(v, n) for v, bm in values.items() if (n := (bm & matched).bit_count())]
-        out[name] = sorted(counts, key=lambda f: (-f.nombre, f.valeur))
-    return out
-
-
-def _page(s, engine: Engine, query, chosen: Selection, page: int, per_page: int,  # noqa: ANN001
-          sort: str) -> list[Hit]:
-    reader, limit, matched = s.reader(), page * per_page, chosen.matched
-    if sort == "recent":
-        found = engine.sorted_by(reader, "recent", matched, limit)
-    elif sort == "nom" or query is None:
-        found = engine.sorted_by(reader, "nom", matched, limit)
-    else:
-        found = engine.top(s, query, matched, limit, chosen.coord)
-    terms: dict[str, set[str]] = {}
-    if query is not None:
-        for fieldname, text, _ in engine.leaves(reader, query):
-            terms.setdefault(fieldname, set()).add(text)
-    hits = []
-    for docnum in found[(page - 1) * per_page:]:
-        stored = s.stored_fields(docnum)
-        payload = stored["payload"]
-        hits.append(Hit(stored["id"], payload["nom"], payload["administration"],
-                        payload["domaine"], payload["statut"], _excerpt(stored, terms)))
-    return hits
-
-
-def _excerpt(stored: dict, terms: dict[str, set[str]]) -> str:
-    """The best passages of the summary, else of the body's start, matched words marked."""
-    for name in ("resume", "corps"):
-        if terms.get(name) and stored.get(name):
-            marked = mark(stored[name][:EXCERPT_CHARS], terms[name])
-            if marked:
-                return marked
-    resume = stored.get("resume", "")
-    return escape(resume if len(resume) <= 300 else resume[:300].rsplit(" ", 1)[0] + " …")
-
-
-def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
-         maxchars: int = 300) -> str:
-    """Escaped passages of `text` around its words whose analysed form is in `terms`, each
-    word in <mark>; "" if none. Passages are the first ones, joined by " … "."""
-    spans: list[tuple[int, int]] = []
-    limit = None
-    for t in _highlight_analyzer()(text, chars=True, mode="query"):
-        if limit is not None and t.startchar > limit:
-            break
-        if t.text in terms:
-            spans.append((t.startchar, t.endchar))
-            if limit is None:
-                limit = t.startchar + fragments * maxchars
-    out, i, previous, passages = [], 0, 0, 0
-    while i < len(spans) and passages < fragments:
-        passages += 1
-        start = max(_snap(text, spans[i][0] - surround, back=True), previous)
-        follows = bool(out) and start == previous  # touches the previous passage: one text
-        end, inside = spans[i][1], []
-        while i < len(spans) and spans[i][1] - start <= maxchars:
-            inside.append(spans[i])
-            end = spans[i][1]
-            i += 1
-        if not inside:
-            inside, end = [spans[i]], spans[i][1]
-            i += 1
-        end = _snap(text, end + surround, back=False)
-        while i < len(spans) and spans[i][1] <= end:  # words the context shows: marked too
-            inside.append(spans[i])
-            i += 1
-        previous = end  # the next passage starts after this one: no text shown twice
-        pieces, pos = [], start
-        for a, b in inside:
-            pieces += [escape(text[pos:a], quote=False), "<mark>",
-                       escape(text[a:b], quote=False), "</mark>"]
-            pos = b
-        pieces.append(escape(text[pos:end], quote=False))
-        if follows:
-            out[-1] += "".join(pieces).rstrip()
-        else:
-            out.append(("… " if start > 0 and not out else "") + "".join(pieces).strip())
-    return " … ".join(out) + (" …" if out and previous < len(text.rstrip()) else "")
-
-
-def _snap(text: str, at: int, back: bool) -> int:
-    """`at` moved to the nearest word boundary inside the text."""
-    if at <= 0:
-        return 0
-    if at >= len(text):
-        return len(text)
-    cut = text.rfind(" ", 0, at) if back else text.find(" ", at)
-    if cut == -1:
-        return 0 if back else len(text)
-    return cut
+__all__ = ["FACETS", "POINTER", "SORTS", "Entry", "FacetValue", "Hit", "Results", "SearchIndex",
+           "SearchUnavailable", "announce_index", "current_name", "discard_index",
+           "french_analyzer", "mark", "prominence", "publish_index", "stage_index"]

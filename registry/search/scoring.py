@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import heapq
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from math import log
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import And, AndNot, Every, Or, Phrase, Prefix, Query, Term
-from whoosh.scoring import bm25
 
 from registry.search.analysis import AnyOf, Vocabulary
 
@@ -54,9 +53,11 @@ def docnums(bitmap: int) -> list[int]:
     return out
 
 
-def _postings(reader, fieldname: str, text: str) -> Iterator[tuple[int, float]]:  # noqa: ANN001
-    """(docnum, term frequency) of every posting, deleted documents included (callers
-    intersect with live documents). Reads whole blocks of Whoosh's on-disk format."""
+def _blocks(reader, fieldname: str, text: str) -> Iterator[tuple[Sequence[int],  # noqa: ANN001
+                                                                   Sequence[float], int]]:
+    """(docnums, term frequencies, docnum offset) of the posting list, block by block, deleted
+    documents included (callers intersect with live documents). Reads whole blocks of
+    Whoosh's on-disk format: one Python step per block, not per posting."""
     for segment, offset in reader.leaf_readers():
         if (fieldname, text) not in segment:
             continue
@@ -67,13 +68,15 @@ def _postings(reader, fieldname: str, text: str) -> Iterator[tuple[int, float]]:
             while m.is_active():
                 m._read_ids()  # noqa: SLF001 -- block access, 20x faster than id()/next()
                 m._read_weights()  # noqa: SLF001
-                for d, w in zip(m._ids, m._weights, strict=False):  # noqa: SLF001
-                    yield d + offset, w
+                yield m._ids, m._weights, offset  # noqa: SLF001
                 m._next_block()  # noqa: SLF001
         else:
+            ids, weights = [], []
             while m.is_active():
-                yield m.id() + offset, m.weight()
+                ids.append(m.id())
+                weights.append(m.weight())
                 m.next()
+            yield ids, weights, offset
 
 
 class Engine:
@@ -86,6 +89,7 @@ class Engine:
         self._bitmaps: dict[object, int] = {}
         self._phrases: dict[str, frozenset[int]] = {}
         self._lengths: dict[str, list[int]] = {}
+        self._norms: dict[str, list[float]] = {}
         self._ranks: dict[str, list[int]] = {}
         self._priors: list[float] | None = None
         self._expansions: dict[tuple[str, str, str], list[str]] = {}
@@ -95,16 +99,32 @@ class Engine:
 
     # --- per-term caches ---------------------------------------------------------------
 
-    def _field_lengths(self, reader, fieldname: str) -> list[int]:  # noqa: ANN001
+    def field_lengths(self, reader, fieldname: str) -> list[int]:  # noqa: ANN001
+        """Every document's length in the field (read once per build, segment by segment)."""
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            lengths = [reader.doc_field_length(d, fieldname, 0) or 0
-                       for d in range(self.doc_count)]
+            lengths = []
+            for segment, _offset in reader.leaf_readers():
+                length = segment.doc_field_length
+                lengths.extend(length(d, fieldname, 0) or 0
+                               for d in range(segment.doc_count_all()))
             self._lengths[fieldname] = lengths
         return lengths
 
+    def norms(self, reader, fieldname: str) -> list[float]:  # noqa: ANN001
+        """Per document, BM25F's length normalisation K1 * ((1 - B) + B * length / average),
+        exactly as Whoosh's bm25() computes it."""
+        norms = self._norms.get(fieldname)
+        if norms is None:
+            avg = (reader.field_length(fieldname) / (self.doc_count or 1)) or 1
+            norms = [K1 * ((1 - B) + B * (n or 1) / avg)
+                     for n in self.field_lengths(reader, fieldname)]
+            self._norms[fieldname] = norms
+        return norms
+
     def scores(self, reader, fieldname: str, text: str) -> dict[int, float]:  # noqa: ANN001
-        """docnum -> BM25F score of the term in the field (without query boost)."""
+        """docnum -> BM25F score of the term in the field (without query boost): Whoosh's
+        bm25(idf, tf, length, average, B, K1), the normalisation precomputed per document."""
         key = (fieldname, text)
         found = self._scores.get(key)
         if found is not None:
@@ -112,14 +132,25 @@ class Engine:
         if self._cached > MAX_CACHED:
             self._scores, self._bitmaps, self._expansions, self._cached = {}, {}, {}, 0
             self._phrases = {}
-        lengths = self._field_lengths(reader, fieldname)
-        avg = (reader.field_length(fieldname) / (self.doc_count or 1)) or 1
+        norms = self.norms(reader, fieldname)
         idf = log(self.doc_count / (reader.doc_frequency(fieldname, text) + 1)) + 1
-        found = {d: bm25(idf, tf, lengths[d] or 1, avg, B, K1)
-                 for d, tf in _postings(reader, fieldname, text)}
+        k1p = K1 + 1
+        found = {}
+        for ids, weights, offset in _blocks(reader, fieldname, text):
+            if offset:
+                found.update({d + offset: idf * ((w * k1p) / (w + norms[d + offset]))
+                              for d, w in zip(ids, weights, strict=False)})
+            else:
+                found.update({d: idf * ((w * k1p) / (w + norms[d]))
+                              for d, w in zip(ids, weights, strict=False)})
         self._scores[key] = found
         self._cached += len(found) + 1
         return found
+
+    @property
+    def cached(self) -> int:
+        """(term, document) scores held (bounded by MAX_CACHED)."""
+        return self._cached
 
     def matching(self, searcher, q: Query) -> int:  # noqa: ANN001
         """Bitmap of the live documents matching `q`."""
@@ -204,7 +235,7 @@ class Engine:
         reader = searcher.reader()
         acc = dict.fromkeys(docnums(matched), 0.0)
         self._add(searcher, q, 1.0, acc)
-        rank, prior = self._rank(reader, "nom"), self._prior(reader)
+        rank, prior = self.rank(reader, "nom"), self.prior(reader)
         tier = coord.get if coord else (lambda _d: 0)
         best = heapq.nsmallest(limit, acc.items(),
                                key=lambda i: (-tier(i[0]), -i[1] * prior[i[0]], rank[i[0]]))
@@ -272,7 +303,7 @@ class Engine:
                 if s:
                     acc[d] = get(d, 0.0) + s * boost
 
-    def _prior(self, reader) -> list[float]:  # noqa: ANN001
+    def prior(self, reader) -> list[float]:  # noqa: ANN001
         with self._lock:
             prior = self._priors
             if prior is None:
@@ -285,10 +316,10 @@ class Engine:
 
     def sorted_by(self, reader, name: str, matched: int, limit: int) -> list[int]:  # noqa: ANN001
         """The first `limit` matching docnums by name ("nom") or most recent first."""
-        rank = self._rank(reader, name)
+        rank = self.rank(reader, name)
         return heapq.nsmallest(limit, docnums(matched), key=rank.__getitem__)
 
-    def _rank(self, reader, name: str) -> list[int]:  # noqa: ANN001
+    def rank(self, reader, name: str) -> list[int]:  # noqa: ANN001
         with self._lock:
             rank = self._ranks.get(name)
             if rank is None:

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from registry.cada.deadlines import next_deadline
 from registry.coverage import figures as coverage
 from registry.db.store import to_record
 from registry.records import catalogue as cat
-from registry.search import FACETS, POINTER, SORTS, Results
+from registry.search import FACETS, SORTS, Results
 from registry.web import record_view
 from registry.web.errors import NotFound
 from registry.web.limits import check_filters
@@ -32,8 +29,6 @@ SORT_LABELS = {"pertinence": "Pertinence", "nom": "Nom (A → Z)",
 MAX_QUERY = 500  # characters of the query kept (the rest is ignored)
 MAX_VALUES = 20  # values kept per facet
 MAX_VALUE_LENGTH = 200
-RESULTS_CACHE_SIZE = 512  # list pages kept per process (each a page of hits and facet counts)
-_CACHE_LOCK = threading.Lock()
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -147,33 +142,12 @@ def page_numbers(page: int, pages: int) -> list[int | None]:
     return out
 
 
-def _index_version() -> str:
-    try:
-        return (Path(current_app.config["INSTANCE"]) / POINTER).read_text().strip()
-    except OSError:
-        return ""
-
-
 def cached_search(state: dict) -> Results:
-    """Search results, cached per published index: the same list pages (home links, facet
-    links, first pages) are asked for again and again; a new build empties the cache."""
-    cache: OrderedDict = current_app.extensions.setdefault("registry_results", OrderedDict())
-    key = (_index_version(), state["q"], tuple(sorted((k, tuple(v))
-                                                      for k, v in state["filters"].items())),
-           state["page"], state["par_page"], state["tri"])
-    with _CACHE_LOCK:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    results = get_search().search(state["q"], state["filters"], page=state["page"],
-                                  per_page=state["par_page"], sort=state["tri"])
-    with _CACHE_LOCK:
-        if cache and next(iter(cache))[0] != key[0]:
-            cache.clear()  # a new index was published
-        cache[key] = results
-        while len(cache) > RESULTS_CACHE_SIZE:
-            cache.popitem(last=False)
-    return results
+    """Search results of the list page; the index caches result pages per published build
+    (home links, facet links, first pages are asked again and again) and prepares the
+    frequent ones before a new build serves (registry.search.warmup)."""
+    return get_search().search(state["q"], state["filters"], page=state["page"],
+                               per_page=state["par_page"], sort=state["tri"])
 
 
 @bp.get("/algorithmes")

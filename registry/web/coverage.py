@@ -12,6 +12,7 @@ from registry.coverage import figures as coverage
 from registry.coverage import trend as coverage_trend
 from registry.records import catalogue as cat
 from registry.web.errors import BadRequest, Unavailable
+from registry.web.overview import cached
 from registry.web.resources import get_store
 
 bp = Blueprint("coverage", __name__)
@@ -26,7 +27,9 @@ def current_trend() -> coverage_trend.Trend:
 
 
 def current_coverage() -> coverage.Coverage:
-    return coverage.compute(get_store().records())
+    """The figures over every record, computed once per build (registry.web.overview)."""
+    store = get_store()
+    return cached(store, "coverage", lambda: coverage.compute(store.records()))  # type: ignore[return-value]
 
 
 @bp.get("/couverture")

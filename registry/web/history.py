@@ -45,9 +45,7 @@ def _feed(versions: list[Version], names: dict[str, str], title: str, self_url: 
                       feeds.entries(versions, _link, names),
                       subtitle="Ce qui a changé dans les fiches, champ par champ, en "
                                "français.")
-    response = Response(body, mimetype="application/atom+xml")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return Response(body, mimetype="application/atom+xml")  # cached: registry.web.caching
 
 
 def _changes(ids: set[str] | None) -> list[Version]:

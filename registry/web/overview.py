@@ -78,7 +78,8 @@ def _pooled(records: list[Record]) -> coverage.Figure:
     return coverage.Figure(sum(s.n for s in scores), sum(s.N for s in scores))
 
 
-def _cached(store: Store, name: str, compute: Callable[[], object]) -> object:
+def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
+    """`compute()` once per build generation (and per process), under `name`."""
     cache = current_app.extensions.setdefault("registry_overview", {})
     key = _generation(store)
     if cache.get("key") != key:
@@ -95,18 +96,18 @@ def _cached(store: Store, name: str, compute: Callable[[], object]) -> object:
 
 def administration_labels(store: Store) -> dict[str, str]:
     """Administration id -> the label a person recognises (its sigle, else its name)."""
-    return _cached(store, "administration_labels", lambda: {  # type: ignore[return-value]
+    return cached(store, "administration_labels", lambda: {  # type: ignore[return-value]
         a.id: a.sigle or a.nom for a in store.administration_rows()})
 
 
 def per_build(store: Store, name: str, compute: Callable[[], object]) -> object:
     """`compute()` once per build generation, kept in memory until the next build (for
     figures over every record that other pages show)."""
-    return _cached(store, name, compute)
+    return cached(store, name, compute)
 
 
 def get_overview(store: Store) -> Overview:
-    return _cached(store, "overview", lambda: _compute(store))  # type: ignore[return-value]
+    return cached(store, "overview", lambda: _compute(store))  # type: ignore[return-value]
 
 
 def administration_page(store: Store, slug: str) -> dict | None:

@@ -23,11 +23,12 @@ def get_store() -> Store:
 
 def search_index(instance: Path) -> SearchIndex:
     """The process-wide index of an instance folder (shared by every app of the process);
-    it lends pooled searchers and reopens itself when a new build is published."""
+    it lends pooled searchers and, when a new build is published, warms it in a thread while
+    the previous one keeps answering (registry.search.warmup)."""
     key = Path(instance).resolve()
     with _LOCK:
         if key not in _INDEXES:
-            _INDEXES[key] = SearchIndex(key)
+            _INDEXES[key] = SearchIndex(key, background=True)
         return _INDEXES[key]
 
 

@@ -1,0 +1,485 @@
+"""The read side of ``registry.search``: ``SearchIndex`` (one per process and instance
+folder), the builds it serves with their caches, their warm-up (registry.search.warmup)
+and the search itself (matching, scoring, facets, excerpts).
+
+Only ``registry.search`` imports this module; the rest of the code imports its names from
+``registry.search``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+import weakref
+from contextlib import contextmanager
+from html import escape
+from pathlib import Path
+
+from whoosh import index as windex
+from whoosh.query import Term
+
+from registry.search import (
+    EXCERPT_CHARS,
+    FACETS,
+    FIELD_BOOSTS,
+    POINTER,
+    SORTS,
+    SPELLING_FIELD,
+    UNREADABLE,
+    WORDS_ONLY,
+    FacetValue,
+    Hit,
+    Results,
+    SearchUnavailable,
+    current_name,
+    french_analyzer,
+    handover,
+    warmup,
+)
+from registry.search.analysis import Compiler, Suggester, synonym_table
+from registry.search.matching import Selection, select
+from registry.search.scoring import Engine, to_bitmap
+
+log = logging.getLogger("registry.search")
+WATCH_EVERY = 0.5  # seconds between two looks of a serving process at index.next
+_ANALYZERS: list = []
+_ANALYZERS: list = []
+
+
+def _highlight_analyzer():  # noqa: ANN202
+    if not _ANALYZERS:
+        _ANALYZERS.append(french_analyzer())
+    return _ANALYZERS[0]
+
+
+class _Generation:
+    """One published index folder: the opened index, idle searchers, per-build caches."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        self.path = path
+        self.ix = windex.open_dir(str(path))
+        self.idle: list = []
+        self.retired = False
+        self.published_at = 0.0  # the pointer's modification time when this build was taken
+        self.results = warmup.ResultsCache()
+        self.warmed: dict[str, float] | None = None  # what the warm-up did
+        self._engine: Engine | None = None
+        self._bitmaps: dict[str, dict[str, int]] = {}
+        self._lock = threading.Lock()
+
+    def engine(self, searcher) -> Engine:  # noqa: ANN001
+        """The build's caches; facet bitmaps (facet -> value -> docnums) computed once."""
+        with self._lock:
+            if self._engine is None:
+                reader = searcher.reader()
+                engine = Engine(reader, to_bitmap(reader.all_doc_ids()))
+                self._bitmaps = {
+                    name: {value: engine.matching(searcher, Term(f"f_{name}", value))
+                           for value in reader.field_terms(f"f_{name}") if value}
+                    for name in FACETS}
+                self._engine = engine
+            return self._engine
+
+    def bitmaps(self, searcher) -> dict[str, dict[str, int]]:  # noqa: ANN001
+        self.engine(searcher)
+        return self._bitmaps
+
+    def warm(self, previous: _Generation | None = None) -> dict[str, float]:
+        """Do ahead what the first requests would do (registry.search.warmup): per-build
+        tables, the biggest posting lists, the first page of the frequent queries (the
+        previous build's most asked ones among them)."""
+        s = self.ix.searcher()
+        try:
+            reader = s.reader()
+
+            def prepare() -> None:
+                engine = self.engine(s)
+                for fieldname in FIELD_BOOSTS:
+                    engine.norms(reader, fieldname)
+                engine.prior(reader)
+                engine.rank(reader, "nom")
+                engine.rank(reader, "recent")
+                engine.vocabulary(reader, SPELLING_FIELD)
+
+            def score(fieldname: str, word: str) -> None:
+                self.engine(s).matching(s, Term(fieldname, word))
+
+            def run(key: warmup.Key, hits: int) -> None:
+                query, filters, page, per_page, sort = key
+                self.results.put(key, _run(self, s, query, dict(filters), page, per_page,
+                                           sort), hits)
+
+            def keys() -> list[tuple[warmup.Key, int]]:
+                by_size = {name: sorted(values, key=lambda v: -values[v].bit_count())
+                           for name, values in self.bitmaps(s).items()}
+                return warmup.frequent_keys(previous.results if previous else None, by_size,
+                                            warmup.key_of("", {}, 1, 20, "nom"))
+
+            self.warmed = warmup.warm(prepare, lambda: warmup.common_terms(reader, FIELD_BOOSTS),
+                                      score, run, keys)
+        finally:
+            with self._lock:
+                self.idle.append(s)
+        return self.warmed
+
+    def close(self) -> None:
+        self.retired = True
+        while self.idle:
+            self.idle.pop().close()
+
+
+_LIVE: dict[Path, weakref.WeakSet] = {}  # instance folder -> its SearchIndex objects
+_LIVE_LOCK = threading.Lock()
+
+
+def live_indexes(instance: Path) -> list[SearchIndex]:
+    with _LIVE_LOCK:
+        return list(_LIVE.get(Path(instance).resolve(), ()))
+
+
+class SearchIndex:
+    """One per process: opens the published index once, lends searchers from a pool and
+    follows new builds, each warmed (``_Generation.warm``) before it serves:
+
+    - a build run in this process warms it before publication (``announce_index``);
+    - with ``background=True`` (the site's processes) a watcher thread warms the folder a
+      build announces (registry.search.handover) while the current one keeps answering,
+      and tells the build it is ready; a published folder nobody announced is warmed the
+      same way, the previous build answering meanwhile;
+    - otherwise the request that first sees a new pointer opens and warms it.
+
+    ``warm=False`` serves cold (for comparisons)."""
+
+    _counter = 0
+
+    def __init__(self, instance: Path, background: bool = False, warm: bool = True) -> None:
+        self.instance = Path(instance)
+        self.background = background
+        self.warm = warm
+        self._lock = threading.Lock()
+        self._gen: _Generation | None = None
+        self._pointer: tuple[int, int] | None = None
+        self._ready: dict[str, _Generation] = {}  # warmed, not yet served
+        self._waiting: tuple[int, int] | None = None  # a published pointer not ready yet
+        self._failed: set[str] = set()  # folders whose warm-up failed
+        SearchIndex._counter += 1
+        self.ident = handover.server_ident(SearchIndex._counter)
+        with _LIVE_LOCK:
+            _LIVE.setdefault(self.instance.resolve(), weakref.WeakSet()).add(self)
+        if background:
+            atexit.register(handover.unregister, self.instance, self.ident)
+            threading.Thread(target=_watch, args=(weakref.ref(self),), daemon=True,
+                             name="registry-warm").start()
+
+    def published(self) -> tuple[str, float] | None:
+        """(name, publication time) of the build this process serves, or None."""
+        try:
+            gen = self._generation()
+        except SearchUnavailable:
+            return None
+        return gen.name, gen.published_at
+
+    def prepare(self, staged: Path) -> None:
+        """Open and warm `staged` now, to serve it as soon as it is published."""
+        if not self.warm or staged.name in self._ready:
+            return
+        fresh = _Generation(staged)
+        fresh.warm(self._gen)
+        with self._lock:
+            for old in [n for n in self._ready if n != staged.name]:
+                self._ready.pop(old).close()
+            self._ready[staged.name] = fresh
+
+    def _open(self, name: str) -> _Generation:
+        ready = self._ready.pop(name, None)
+        if ready is not None:
+            return ready
+        try:
+            fresh = _Generation(self.instance / name)
+            if self.warm:
+                fresh.warm(self._gen)
+        except Exception as exc:  # damaged files fail in many ways (struct, pickle…)
+            log.error("search index %s unreadable: %r", name, exc)
+            raise SearchUnavailable(UNREADABLE) from exc
+        return fresh
+
+    def _switch(self, fresh: _Generation, pointer: tuple[int, int] | None,
+                published_at: float) -> _Generation:
+        """Under self._lock: serve `fresh` from now on."""
+        fresh.published_at = published_at
+        if self._gen is not None and self._gen is not fresh:
+            self._gen.close()
+        self._gen, self._pointer, self._waiting = fresh, pointer, None
+        for other in [n for n in self._ready if n != fresh.name]:
+            self._ready.pop(other).close()
+        return fresh
+
+    def _generation(self) -> _Generation:
+        try:  # the pointer is replaced (new inode) at each publication: stat is enough
+            st = (self.instance / POINTER).stat()
+            pointer, published_at = (st.st_ino, st.st_mtime_ns), st.st_mtime
+        except OSError:
+            pointer, published_at = None, 0.0
+        gen = self._gen
+        if gen is not None and pointer is not None and (
+                pointer == self._pointer or (pointer == self._waiting and not self._ready)):
+            return gen  # the same build, or the next one still warming
+        name = current_name(self.instance)
+        if name is None:
+            raise SearchUnavailable(UNREADABLE if pointer else
+                                    "l'index de recherche n'est pas encore construit")
+        with self._lock:
+            gen = self._gen
+            if gen is not None and gen.name == name:
+                self._pointer = pointer
+                return gen
+            if name in self._ready:
+                return self._switch(self._ready.pop(name), pointer, published_at)
+            if self.background and self.warm and gen is not None and gen.path.is_dir() \
+                    and name not in self._failed:
+                self._waiting = pointer  # the watcher warms it; the previous one answers
+                return gen
+        fresh = self._open(name)
+        with self._lock:
+            if self._gen is not None and self._gen.name == name:
+                fresh.close()
+                return self._gen
+            return self._switch(fresh, pointer, published_at)
+
+    def watch_once(self) -> None:
+        """One round of the watcher: warm the announced or published folder if this process
+        does not have it yet, and tell the builds what it has ready."""
+        if self._gen is None:
+            return  # nothing served yet: the first request opens the index
+        for name in (handover.next_name(self.instance), current_name(self.instance)):
+            if not name or name == self._gen.name or name in self._ready \
+                    or name in self._failed or not (self.instance / name).is_dir():
+                continue
+            try:
+                self.prepare(self.instance / name)
+            except Exception:  # noqa: BLE001 - logged; the request path reports it
+                log.exception("warming %s failed", name)
+                self._failed.add(name)
+        ready = next(iter(self._ready), None) or self._gen.name
+        handover.register(self.instance, self.ident, ready)
+
+    @contextmanager
+    def searcher(self):  # noqa: ANN201
+        """A searcher of the current build, returned to the pool afterwards."""
+        gen = self._generation()
+        with self._lock:
+            s = gen.idle.pop() if gen.idle else None
+        if s is None:
+            s = gen.ix.searcher()
+        try:
+            yield gen, s
+        finally:
+            with self._lock:
+                if gen.retired:
+                    s.close()
+                else:
+                    gen.idle.append(s)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._gen is not None:
+                self._gen.close()
+                self._gen = None
+
+    def search(self, query: str | None, filters: dict[str, list[str]] | None = None,
+               page: int = 1, per_page: int = 20, sort: str = "pertinence",
+               cached: bool = True) -> Results:
+        """Raises SearchUnavailable when the index is missing or damaged: a damaged one is
+        dropped (the next request reopens it) until a build publishes a sound one. Result
+        pages are cached per build (shared: callers must not modify them); `cached=False`
+        computes the page again (benchmarks of the engine itself)."""
+        page, per_page = max(int(page), 1), min(max(int(per_page), 1), 100)
+        sort = sort if sort in SORTS else "pertinence"
+        query = query or ""
+        if sort == "pertinence" and not query.strip():
+            sort = "nom"  # nothing to rank: the same page as sorted by name
+        filters = {k: [str(v)[:300] for v in vals if v][:20]
+                   for k, vals in (filters or {}).items() if k in FACETS}
+        filters = {k: v for k, v in filters.items() if v}
+        key = warmup.key_of(query, filters, page, per_page, sort)
+        try:
+            with self.searcher() as (gen, s):
+                found = gen.results.get(key) if cached else None
+                if found is None:
+                    found = _run(gen, s, query, filters, page, per_page, sort)
+                    gen.results.put(key, found)
+                return found  # type: ignore[return-value]
+        except SearchUnavailable:
+            raise
+        except Exception as exc:
+            log.exception("search failed; dropping the opened index")
+            self.close()
+            self._pointer = None
+            raise SearchUnavailable(UNREADABLE) from exc
+
+
+def _watch(ref: weakref.ref) -> None:
+    """The watcher thread of a serving SearchIndex (stops with it or its folder)."""
+    seen: tuple | None = None
+    written = 0.0
+    while True:
+        time.sleep(WATCH_EVERY)
+        index = ref()
+        if index is None or not index.instance.is_dir():
+            return
+        try:
+            state = (handover.next_name(index.instance),
+                     (index.instance / POINTER).stat().st_mtime_ns)
+            if state != seen or time.monotonic() - written > handover.REFRESH:
+                index.watch_once()
+                seen, written = state, time.monotonic()
+        except OSError:
+            pass
+        except Exception:  # noqa: BLE001 - the watcher must outlive any surprise
+            log.exception("search index watcher")
+        del index
+
+
+def _run(gen: _Generation, s, query: str, filters: dict[str, list[str]],  # noqa: ANN001, PLR0913
+         page: int, per_page: int, sort: str) -> Results:
+    """One search on a build (arguments already bounded)."""
+    engine, bitmaps = gen.engine(s), gen.bitmaps(s)
+    compiled = _compiler().compile(query, s.reader())
+    allowed = _filter_bitmap(bitmaps, filters, engine.live)
+    chosen = select(engine, s, compiled, allowed)
+    matched = chosen.matched
+    results = Results(total=matched.bit_count(), page=page, par_page=per_page,
+                      message=" ".join(filter(None, [compiled.message, chosen.message]))
+                      or None)
+    results.facettes = _facet_counts(bitmaps, matched)
+    if compiled.unknown:
+        results.suggestion = Suggester(s.reader(), SPELLING_FIELD,
+                                       engine.vocabulary(s.reader(), SPELLING_FIELD)
+                                       ).suggest(compiled)
+    if results.total > (page - 1) * per_page:
+        results.hits = _page(s, engine, compiled.query, chosen, page, per_page, sort)
+    return results
+
+
+_COMPILER: list[Compiler] = []
+
+
+def _compiler() -> Compiler:
+    """One compiler per synonyms file version (its analyser caches stems)."""
+    table = synonym_table(french_analyzer)
+    if not _COMPILER or _COMPILER[0].synonyms is not table:
+        _COMPILER[:] = [Compiler(french_analyzer(), FIELD_BOOSTS, table,
+                                 words_only=WORDS_ONLY)]
+    return _COMPILER[0]
+
+
+def _filter_bitmap(bitmaps: dict[str, dict[str, int]], filters: dict[str, list[str]],
+                   live: int) -> int:
+    allowed = live
+    for name, values in filters.items():
+        union = 0
+        for value in values:
+            union |= bitmaps[name].get(value, 0)
+        allowed &= union
+    return allowed
+
+
+def _facet_counts(bitmaps: dict[str, dict[str, int]], matched: int) -> dict[str,
+                                                                            list[FacetValue]]:
+    out = {}
+    for name, values in bitmaps.items():
+        counts = [FacetValue(v, n) for v, bm in values.items() if (n := (bm & matched).bit_count())]
+        out[name] = sorted(counts, key=lambda f: (-f.nombre, f.valeur))
+    return out
+
+
+def _page(s, engine: Engine, query, chosen: Selection, page: int, per_page: int,  # noqa: ANN001
+          sort: str) -> list[Hit]:
+    reader, limit, matched = s.reader(), page * per_page, chosen.matched
+    if sort == "recent":
+        found = engine.sorted_by(reader, "recent", matched, limit)
+    elif sort == "nom" or query is None:
+        found = engine.sorted_by(reader, "nom", matched, limit)
+    else:
+        found = engine.top(s, query, matched, limit, chosen.coord)
+    terms: dict[str, set[str]] = {}
+    if query is not None:
+        for fieldname, text, _ in engine.leaves(reader, query):
+            terms.setdefault(fieldname, set()).add(text)
+    hits = []
+    for docnum in found[(page - 1) * per_page:]:
+        stored = s.stored_fields(docnum)
+        payload = stored["payload"]
+        hits.append(Hit(stored["id"], payload["nom"], payload["administration"],
+                        payload["domaine"], payload["statut"], _excerpt(stored, terms)))
+    return hits
+
+
+def _excerpt(stored: dict, terms: dict[str, set[str]]) -> str:
+    """The best passages of the summary, else of the body's start, matched words marked."""
+    for name in ("resume", "corps"):
+        if terms.get(name) and stored.get(name):
+            marked = mark(stored[name][:EXCERPT_CHARS], terms[name])
+            if marked:
+                return marked
+    resume = stored.get("resume", "")
+    return escape(resume if len(resume) <= 300 else resume[:300].rsplit(" ", 1)[0] + " …")
+
+
+def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
+         maxchars: int = 300) -> str:
+    """Escaped passages of `text` around its words whose analysed form is in `terms`, each
+    word in <mark>; "" if none. Passages are the first ones, joined by " … "."""
+    spans: list[tuple[int, int]] = []
+    limit = None
+    for t in _highlight_analyzer()(text, chars=True, mode="query"):
+        if limit is not None and t.startchar > limit:
+            break
+        if t.text in terms:
+            spans.append((t.startchar, t.endchar))
+            if limit is None:
+                limit = t.startchar + fragments * maxchars
+    out, i, previous, passages = [], 0, 0, 0
+    while i < len(spans) and passages < fragments:
+        passages += 1
+        start = max(_snap(text, spans[i][0] - surround, back=True), previous)
+        follows = bool(out) and start == previous  # touches the previous passage: one text
+        end, inside = spans[i][1], []
+        while i < len(spans) and spans[i][1] - start <= maxchars:
+            inside.append(spans[i])
+            end = spans[i][1]
+            i += 1
+        if not inside:
+            inside, end = [spans[i]], spans[i][1]
+            i += 1
+        end = _snap(text, end + surround, back=False)
+        while i < len(spans) and spans[i][1] <= end:  # words the context shows: marked too
+            inside.append(spans[i])
+            i += 1
+        previous = end  # the next passage starts after this one: no text shown twice
+        pieces, pos = [], start
+        for a, b in inside:
+            pieces += [escape(text[pos:a], quote=False), "<mark>",
+                       escape(text[a:b], quote=False), "</mark>"]
+            pos = b
+        pieces.append(escape(text[pos:end], quote=False))
+        if follows:
+            out[-1] += "".join(pieces).rstrip()
+        else:
+            out.append(("… " if start > 0 and not out else "") + "".join(pieces).strip())
+    return " … ".join(out) + (" …" if out and previous < len(text.rstrip()) else "")
+
+
+def _snap(text: str, at: int, back: bool) -> int:
+    """`at` moved to the nearest word boundary inside the text."""
+    if at <= 0:
+        return 0
+    if at >= len(text):
+        return len(text)
+    cut = text.rfind(" ", 0, at) if back else text.find(" ", at)
+    if cut == -1:
+        return 0 if back else len(text)
+    return cut

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic.json_schema import models_json_schema
 
 from registry.opendata.apimodels import MAX_PER_PAGE, RESPONSE_MODELS
-from registry.opendata.exports import FILE_NAMES, LICENCE
+from registry.opendata.exports import DOWNLOADS, LICENCE
 from registry.opendata.jsonschema import json_schema
 from registry.records import catalogue as cat
 from registry.search import FACETS, SORTS
@@ -67,7 +67,7 @@ def _paths() -> dict:
     ident = {"name": "id", "in": "path", "required": True, "description": "Identifiant de "
              "la fiche (nom du fichier sans .md).", "schema": {"type": "string"}}
     export_name = {"name": "nom", "in": "path", "required": True,
-                   "schema": {"type": "string", "enum": list(FILE_NAMES.values())}}
+                   "schema": {"type": "string", "enum": list(DOWNLOADS)}}
     csv = {"text/csv": {"schema": {"type": "string"}}}
     return {
         "/api/v1/algorithmes": {"get": {

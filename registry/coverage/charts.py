@@ -101,8 +101,9 @@ def bar(figure: Figure, width: int = 120) -> str:
     """A horizontal bar of a figure's share, beside the figure written in full (so hidden from
     assistive technologies: the text says it)."""
     share = (figure.valeur or 0.0) / 100
-    return (f'<svg class="barre" aria-hidden="true" focusable="false" width="{width}" '
-            f'height="12" viewBox="0 0 {width} 12"><rect width="{width}" height="12" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="barre" aria-hidden="true" '
+            f'focusable="false" width="{width}" height="12" viewBox="0 0 {width} 12">'
+            f'<rect width="{width}" height="12" '
             f'fill="{ETAT_COLOURS["sans_objet"]}"/><rect width="{width * share:.1f}" height="12" '
             f'fill="{ETAT_COLOURS["publie"]}"/></svg>')
 

@@ -60,6 +60,7 @@ def test_tables_fit_an_a4_page(browser, live_server: str, path: str) -> None:  #
         pdf = page.pdf(format="A4", margin={"top": "1cm", "bottom": "1cm", "left": "1cm",
                                             "right": "1cm"})
         assert pdf.startswith(b"%PDF")
+        page.wait_for_load_state("networkidle")  # no request cut short by the closing
     finally:
         context.close()
 
@@ -88,5 +89,6 @@ def test_figures_at_a_date_without_javascript(browser, live_server: str) -> None
         expect(page.locator(".version-passee")).to_contain_text("Chiffres de la version")
         permanent = page.locator(".lien-permanent a").first
         assert "?commit=" in (permanent.get_attribute("href") or "")
+        page.wait_for_load_state("networkidle")  # no request cut short by the closing
     finally:
         context.close()

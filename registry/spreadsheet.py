@@ -31,13 +31,15 @@ def unescape(text: str) -> str:
     return text
 
 
-def write_csv(rows: Iterable[dict], columns: list[str], bom: bool = False) -> str:
-    """CSV text (RFC 4180, CRLF), every cell escaped; `bom`: UTF-8 mark for spreadsheets."""
+def write_csv(rows: Iterable[dict], columns: list[str], bom: bool = False,
+              delimiter: str = ",", header: list[str] | None = None) -> str:
+    """CSV text (RFC 4180, CRLF), every cell escaped; `bom`: UTF-8 mark for spreadsheets;
+    `header`: the first line when it is not the columns' names (labels)."""
     out = io.StringIO()
     if bom:
         out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([escape(c) for c in columns])
+    writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
+    writer.writerow([escape(c) for c in header or columns])
     for row in rows:
         writer.writerow([escape(row.get(c, "")) for c in columns])
     return out.getvalue()

@@ -78,7 +78,8 @@ def test_response_shape(client) -> None:  # noqa: ANN001
                          "message"}
     assert body["page"] == 2 and body["par_page"] == 2 and len(body["resultats"]) == 2
     hit = body["resultats"][0]
-    assert set(hit) == {"id", "nom", "administration", "domaine", "statut", "extrait", "url"}
+    assert set(hit) == {"id", "nom", "administration", "domaine", "statut", "extrait_texte",
+                        "surlignages", "extrait", "url"}
     assert hit["url"].endswith(f"/algorithmes/{hit['id']}")
     for values in body["facettes"].values():
         assert all(set(v) == {"valeur", "nombre"} and v["nombre"] > 0 for v in values)

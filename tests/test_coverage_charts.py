@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.coverage.charts import ETAT_ORDER, stacked_bars, trend_lines
+from registry.coverage.charts import ETAT_ORDER, bar, small_multiples, stacked_bars
 from registry.coverage.figures import compute
-from registry.coverage.trend import TrendPoint
 from registry.records import catalogue as cat
 from registry.records.model import load_records
 from tests.test_coverage import N_RECORDS, write_dataset
@@ -60,30 +59,43 @@ def test_stacked_bars_without_records() -> None:
     assert not root.findall(f".//{SVG}g[@class='chart-row']/{SVG}rect")
 
 
-def point(month: str, published: int, total: int) -> TrendPoint:
+def figures(published: int, total: int) -> dict:
     from registry.coverage.figures import Figure
 
-    return TrendPoint(month, "0" * 40, total, 0,
-                      {c.key: Figure(published, total) for c in cat.CRITERIA},
-                      {c.key: Figure(published, total) for c in cat.CRITERIA})
+    return {c.key: Figure(published, total) for c in cat.CRITERIA}
 
 
-def test_trend_lines() -> None:
-    points = [point("2025-01", 1, 10), point("2025-02", 3, 12), point("2025-03", 9, 40)]
-    root = check_accessible(trend_lines(points, "tendance"), "tendance")
-    series = root.findall(f"{SVG}g[@class='chart-series']")
-    assert len(series) == len(cat.CRITERIA)
-    first = series[0]
-    assert first.find(f"{SVG}title").text == cat.CRITERIA[0].label
-    assert len(first.find(f"{SVG}polyline").get("points").split()) == 3
-    tips = [c.find(f"{SVG}title").text for c in first.findall(f"{SVG}circle")]
-    assert tips[1] == f"{cat.CRITERIA[0].label}, février 2025 : 3 / 12 (25,0 %)"
-    assert "de janvier 2025 à mars 2025" in root.find(f"{SVG}desc").text
+def test_small_multiples_one_chart_per_criterion_on_one_scale() -> None:
+    points = [("2025-01-10T10:00:00+01:00", figures(1, 10)),
+              ("2025-02-03T10:00:00+01:00", figures(3, 12)),
+              ("2025-03-01T10:00:00+01:00", figures(9, 40))]
+    charts = small_multiples(points, "tendance")
+    assert [c for c, _ in charts] == list(cat.CRITERIA)
+    scales = set()
+    for c, svg in charts:
+        root = check_accessible(svg, f"tendance-{c.key}")
+        assert len(root.find(f"{SVG}polyline").get("points").split()) == 3
+        tip = root.find(f"{SVG}circle/{SVG}title").text
+        assert tip == f"{c.label}, 01/03/2025 : 9 / 40 (22,5 %)"
+        desc = root.find(f"{SVG}desc").text
+        assert "De 1 / 10 (10,0 %) le 10/01/2025 à 9 / 40 (22,5 %) le 01/03/2025" in desc
+        assert "au plus haut 25,0 %" in desc
+        scales.add(tuple(t.text for t in root.iter(f"{SVG}text") if t.text.endswith("%")))
+    assert scales == {("0 %", "12 %", "25 %")}  # the same scale for every criterion
 
 
-def test_trend_with_one_month() -> None:
-    root = check_accessible(trend_lines([point("2025-01", 0, 0)], "un"), "un")
+def test_small_multiples_with_one_version() -> None:
+    (_, svg), *_ = small_multiples([("2025-01-10T10:00:00+01:00", figures(0, 0))], "un")
+    root = check_accessible(svg, f"un-{cat.CRITERIA[0].key}")
     assert root.findall(f".//{SVG}circle")
+
+
+def test_bar_is_hidden_from_assistive_technologies() -> None:
+    from registry.coverage.figures import Figure
+
+    root = ET.fromstring(bar(Figure(1, 4), width=100))
+    assert root.get("aria-hidden") == "true"
+    assert root.findall(f"{SVG}rect")[1].get("width") == "25.0"
 
 
 def test_dataset_is_the_issue_one(coverage) -> None:  # noqa: ANN001

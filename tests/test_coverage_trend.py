@@ -82,10 +82,10 @@ def test_cache_is_keyed_by_commit_and_only_new_commits_are_read(repo: Path,
                                                                tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = trend(repo, cache, until=date(2025, 3, 31))
-    assert first.computed == 2  # end of January and end of March
+    assert first.computed == 3  # every commit of the folder (the history), months included
     stored = json.loads((cache / CACHE_NAME).read_text(encoding="utf-8"))
     assert {key.split(":")[0] for key in stored["commits"]} == {
-        first.points[0].commit, first.points[2].commit}
+        h.commit for h in first.history} >= {first.points[0].commit, first.points[2].commit}
     again = trend(repo, cache, until=date(2025, 3, 31))
     assert again.computed == 0
     assert [p.as_dict() for p in again.points] == [p.as_dict() for p in first.points]
@@ -101,7 +101,7 @@ def test_corrupt_cache_is_recomputed(repo: Path, tmp_path: Path) -> None:
     cache.mkdir()
     (cache / CACHE_NAME).write_text("{pas du json", encoding="utf-8")
     result = trend(repo, cache, until=date(2025, 3, 31))
-    assert result.available and result.computed == 2
+    assert result.available and result.computed == 3
     json.loads((cache / CACHE_NAME).read_text(encoding="utf-8"))
 
 
@@ -116,7 +116,8 @@ def test_folder_outside_git_is_unavailable(tmp_path: Path) -> None:
     result = trend(data, tmp_path / "cache")
     assert not result.available
     assert result.reason.startswith("historique indisponible")
-    assert result.as_dict() == {"disponible": False, "motif": result.reason, "points": []}
+    assert result.as_dict() == {"disponible": False, "motif": result.reason, "points": [],
+                                "historique": []}
 
 
 def test_folder_without_commits_is_unavailable(tmp_path: Path) -> None:
@@ -164,3 +165,48 @@ def test_cli_trend_unavailable_is_said(cli, tmp_path: Path,  # noqa: ANN001
     result = cli("coverage", "--tendance", "--data", str(tmp_path / "data"))
     assert result.exit_code == 0
     assert "historique indisponible" in result.output
+
+
+def test_history_has_a_point_per_commit_of_the_folder(repo: Path, tmp_path: Path) -> None:
+    result = trend(repo, tmp_path / "cache", until=date(2025, 4, 30))
+    assert [h.date[:10] for h in result.history] == ["2025-01-10", "2025-01-28", "2025-03-03"]
+    assert [h.total for h in result.history] == [2, 4, 5]
+    assert result.history[0].tous["evaluation_interne"].texte == "1 / 2 (50,0 %)"
+    assert result.history[-1].commit == result.points[-1].commit
+    assert result.as_dict()["historique"][1]["criteres"]["evaluation_interne"]["tous"]["n"] == 2
+
+
+def test_long_histories_are_thinned_by_day_then_week_then_month() -> None:
+    from registry.coverage.trend import thinned
+
+    log = [(f"{i:040x}", f"2025-01-{1 + i // 10:02d}T{i % 10:02d}:00:00+00:00")
+           for i in range(300)][::-1]  # newest first, ten commits a day for 30 days
+    assert thinned(log, 300) == log[::-1]
+    days = thinned(log, 40)
+    assert len(days) == 30 and days[-1] == log[0]  # the last commit of each day
+    assert all(stamp[11:13] == "09" for _, stamp in days)
+    weeks = thinned(log, 10)
+    assert 4 <= len(weeks) <= 6 and weeks[-1] == log[0]
+
+
+def test_schema_1_versions_count_in_the_history(tmp_path: Path) -> None:
+    """A record committed before the schema-2 migration was valid then: it is counted."""
+    root = tmp_path / "ancien"
+    data = root / "data" / "algorithms"
+    data.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    (data / "ancienne.md").write_text(
+        "---\nschema: 1\nnom: \"Ancienne fiche\"\nresume: \"Un résumé.\"\n"
+        "administration: {nom: \"Caisse d'essai\", type: securite_sociale}\n"
+        "domaine: social\nstatut: deploye\ntype_technique: regles\n"
+        "decision_individuelle: oui\ndegre_automatisation: entierement_automatise\n"
+        "transparence:\n  code_source: {etat: publie, url: \"https://example.org/code\"}\n"
+        "sources:\n  - {url: \"https://example.org/\", titre: \"Essai\", type: officielle}\n"
+        "---\nCorps.\n", encoding="utf-8")
+    (data / "cassee.md").write_text("---\nschema: 1\nnom: \"x\"\ndomaine: nulle_part\n---\n",
+                                    encoding="utf-8")
+    commit(root, "schema 1", "2025-01-10T10:00:00+01:00")
+    result = trend(data, None, until=date(2025, 1, 31))
+    point = result.history[0]
+    assert (point.total, point.invalides) == (1, 1)
+    assert point.tous["code_source"].texte == "1 / 1 (100,0 %)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,9 @@ def test_page_is_accessible_markup(client120) -> None:  # noqa: ANN001
     assert not soup.find_all(style=True)
     assert all(s.get("src") for s in soup.find_all("script"))
     for svg in soup.find_all("svg"):
+        if svg.get("aria-hidden") == "true":  # a bar beside the figure written in full
+            assert svg.find_parent("td").find(class_="fraction")
+            continue
         assert svg["role"] == "img"
         title, desc = svg["aria-labelledby"].split()
         assert soup.find(id=title).name == "title" and soup.find(id=desc).name == "desc"
@@ -175,13 +179,14 @@ def app_history(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 def test_page_shows_the_trend(app_history) -> None:  # noqa: ANN001
     response = app_history.test_client().get("/couverture")
     soup = BeautifulSoup(response.data, "html.parser")
-    assert soup.find(id="graphique-tendance-title")
+    for c in cat.CRITERIA:  # one small chart per criterion
+        assert soup.find(id=f"graphique-tendance-{c.key}-title")
     table = soup.find(id="legende-evolution").find_parent("table")
+    head = [th.get_text(" ", strip=True) for th in table.thead.find_all("th")]
+    assert head[1:3] == ["15 janvier 2025 (première version)", "2 mars 2025 (dernière version)"]
     rows = {tr.th.get_text(strip=True): tr.get_text(" ", strip=True)
             for tr in table.tbody.find_all("tr")}
-    assert "13 / 120 (10,8 %)" in rows["janvier 2025"]
-    assert "13 / 120 (10,8 %)" in rows["février 2025"]
-    assert "13 / 119 (10,9 %)" in rows["mars 2025"]
+    assert "13 / 120 (10,8 %) 13 / 119 (10,9 %) +0,1 points" in rows["Évaluation interne"]
     cache = Path(app_history.config["INSTANCE"]) / "cache" / CACHE_NAME
     assert len(json.loads(cache.read_text(encoding="utf-8"))["commits"]) == 2
 
@@ -210,7 +215,66 @@ def test_page_passes_axe_in_chromium(server: str, page) -> None:  # noqa: ANN001
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(f"{server}/couverture")
-    assert page.locator("svg[role=img]").count() == 2
+    assert page.locator("svg[role=img]").count() == 1 + len(cat.CRITERIA)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+
+
+# --- figures as of a date or a commit, « Citer ce chiffre » -----------------------
+
+def test_permanent_link_shows_the_figures_of_that_version(app_history) -> None:  # noqa: ANN001
+    client = app_history.test_client()
+    log = git(Path(app_history.config["DATA"]).parent, "log", "--format=%H")
+    newest, oldest = log.split()
+    soup = BeautifulSoup(client.get("/couverture").data, "html.parser")
+    link = soup.select_one(".lien-permanent a")["href"]
+    assert link.endswith(f"/couverture?commit={newest}")
+    past = client.get(f"/couverture?commit={oldest[:10]}")
+    assert past.status_code == 200
+    soup = BeautifulSoup(past.data, "html.parser")
+    assert "15 janvier 2025" in soup.find(class_="version-passee").get_text()
+    row = soup.find(id="critere-evaluation_interne").get_text(" ", strip=True)
+    assert "13 / 120 (10,8 %)" in row  # before the March removal: 120 records
+    by_date = client.get("/api/v1/couverture?date=2025-02-28").get_json()
+    assert by_date["version"]["commit"] == oldest and by_date["total"] == 120
+    assert client.get("/api/v1/couverture").get_json()["total"] == 119
+    assert client.get(f"/api/v1/couverture?commit={newest}").get_json()["total"] == 119
+    csv_past = client.get(f"/couverture.csv?commit={oldest}")
+    assert oldest[:10] in csv_past.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("query, status, words", [
+    ("commit=zzz", 400, "identifiant de version"), ("commit=" + "0" * 40, 404, "aucune version"),
+    ("date=31/12/2025", 400, "AAAA-MM-JJ"), ("date=2020-01-01", 404, "n'existait pas"),
+    ("commit=--all", 400, "identifiant de version")])
+def test_bad_permanent_links_are_explained(app_history, query: str, status: int,  # noqa: ANN001
+                                           words: str) -> None:
+    client = app_history.test_client()
+    page = client.get(f"/couverture?{query}")
+    text = BeautifulSoup(page.data, "html.parser").get_text(" ").lower()
+    assert page.status_code == status and words.lower() in text
+    api = client.get(f"/api/v1/couverture?{query}")
+    assert api.status_code == status and words.lower() in api.get_json()["erreur"][
+        "message"].lower()
+
+
+def test_every_figure_can_be_cited(app_history) -> None:  # noqa: ANN001
+    soup = BeautifulSoup(app_history.test_client().get("/couverture").data, "html.parser")
+    blocks = {d["id"]: d for d in soup.select("details.citer")}
+    for c in cat.CRITERIA:
+        for which in ("tous", "applicables"):
+            block = blocks[f"citer-{c.key}-{which}"]
+            assert block.summary.get_text(strip=True) == "Citer ce chiffre"
+            text = block.get_text(" ", strip=True)
+            assert c.label in text and "2 mars 2025" in text or "Au " in text
+            assert block.find("a", href=f"#methode-{c.key}")
+            assert soup.find(id=f"methode-{c.key}")
+            assert block.select("dd a")[-1]["href"].endswith(f"#citer-{c.key}-{which}")
+    sentence = blocks["citer-evaluation_interne-tous"].blockquote.get_text(strip=True)
+    assert "13 des 119 algorithmes recensés" in sentence and "10,9 %" in sentence
+    ranking = soup.find(id="tableau-classement-domaine")
+    assert ranking and all(tr.find("details", class_="citer") for tr in ranking.tbody("tr"))
+    assert blocks["citer-demandes"] and soup.find(id="methode-demandes")
+    first = ranking.tbody.tr.find(class_="fraction").get_text()
+    assert re.match(r"\d+ / \d+ \(", first)

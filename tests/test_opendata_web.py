@@ -12,9 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from openapi_spec_validator import validate
 
-from registry.opendata.exports import LICENCE, csv_columns
+from registry.opendata.exports import DATAPACKAGE, DOWNLOADS, FILE_NAMES, LICENCE, csv_columns
 from registry.records import catalogue as cat
-from registry.web.opendata import ALL_FILES
 from tests.conftest import DATA
 
 CHANGELOG = DATA.parent.parent / "docs" / "schema-changelog.md"
@@ -45,12 +44,16 @@ def _built_ids(instance: Path) -> list[str]:
 
 
 def test_exports_are_served_with_their_content_type(client, built_instance) -> None:  # noqa: ANN001
-    for fmt, name in ALL_FILES.items():
+    for name in DOWNLOADS:
         with client.get(f"/exports/{name}") as response:
             assert response.status_code == 200, name
-            expected = "application/json" if fmt.endswith("json") else "text/csv"
-            assert response.content_type == f"{expected}; charset=utf-8"
-            assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+            expected = {"json": "application/json; charset=utf-8",
+                        "csv": "text/csv; charset=utf-8",
+                        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml."
+                                "sheet"}[name.rsplit(".", 1)[1]]
+            assert response.content_type == expected, name
+            if name != DATAPACKAGE:
+                assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
             assert response.data == (built_instance / "exports" / name).read_bytes()
     with client.get("/exports/algorithmes.csv") as response:
         rows = list(csv.reader(io.StringIO(response.text, newline="")))
@@ -72,7 +75,8 @@ def test_missing_exports_give_a_french_503(tmp_path) -> None:  # noqa: ANN001
 
     response = make_app(tmp_path).test_client().get("/exports/algorithmes.json")
     assert response.status_code == 503
-    assert "registry build" in response.text
+    assert "pas encore été construits" in response.text
+    assert "registry " not in response.text  # a visitor is never sent to the command line
 
 
 def test_donnees_page_lists_downloads_licence_schema_and_api(client) -> None:  # noqa: ANN001
@@ -81,9 +85,10 @@ def test_donnees_page_lists_downloads_licence_schema_and_api(client) -> None:  #
     soup = BeautifulSoup(response.text, "html.parser")
     assert soup.h1.get_text() == "Données ouvertes"
     hrefs = {a["href"] for a in soup.select("main a[href]")}
-    for name in ALL_FILES.values():
+    for name in DOWNLOADS:
         assert f"/exports/{name}" in hrefs
-    assert {"/api/v1/schema", "/api/v1/openapi.json", "/api/v1/algorithmes"} <= hrefs
+    assert {"/api/v1/schema", "/api/v1/openapi.json", "/api/v1/algorithmes", "/api",
+            "/donnees/dcat.jsonld"} <= hrefs
     assert "Licence Ouverte 2.0" in soup.main.get_text()
     for href in hrefs - {h for h in hrefs if h.startswith("http")}:
         with client.get(href) as linked:
@@ -119,7 +124,7 @@ def test_openapi_document_covers_the_api(openapi: dict) -> None:
     assert {"/api/v1/algorithmes", "/api/v1/algorithmes/{id}", "/api/v1/couverture",
             "/api/v1/schema", "/exports/{nom}"} <= set(openapi["paths"])
     names = openapi["paths"]["/exports/{nom}"]["get"]["parameters"][0]["schema"]["enum"]
-    assert names == list(ALL_FILES.values())
+    assert names == list(DOWNLOADS) and set(FILE_NAMES.values()) < set(names)
     assert "/api/v1/reglement-ia" in openapi["paths"]
     assert "Licence Ouverte 2.0" in openapi["info"]["description"]
 

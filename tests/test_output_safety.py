@@ -60,8 +60,9 @@ def formulas(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"data": data, "root": root, "client": app.test_client()}
 
 
-def _cells(text: str) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"))) for cell in row]
+def _cells(text: str, delimiter: str = ",") -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
+                                       delimiter=delimiter) for cell in row]
 
 
 def test_no_csv_cell_can_run_a_formula(formulas: dict) -> None:
@@ -72,16 +73,18 @@ def test_no_csv_cell_can_run_a_formula(formulas: dict) -> None:
         response = client.get(f"/couverture.csv?table={table}")
         assert response.status_code == 200, table
         texts[table] = response.get_data(as_text=True)
-    for name in ("algorithmes.csv", "algorithmes-odap.csv", "algorithmes-nl-v1.csv"):
+    for name in ("algorithmes.csv", "algorithmes-tableur.csv", "algorithmes-odap.csv",
+                 "algorithmes-nl-v1.csv"):
         response = client.get(f"/exports/{name}")
         texts[name] = response.get_data(as_text=True)
         response.close()
     for name, text in texts.items():
-        cells = _cells(text)
+        cells = _cells(text, ";" if "tableur" in name else ",")
         assert cells, name
         dangerous = [c for c in cells if c.startswith(TRIGGERS)]
         assert not dangerous, (name, dangerous[:5])
     assert "'=HYPERLINK(" in texts["csv"] and "'@SUM(A1:A9)" in texts["fiches"]
+    assert "'=HYPERLINK(" in texts["tableur-csv"]
 
 
 def test_our_csv_export_imports_back_unchanged(formulas: dict, tmp_path: Path) -> None:

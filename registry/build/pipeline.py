@@ -30,7 +30,7 @@ from registry.config import administrations_folder
 from registry.db.engine import create_tables, get_engine
 from registry.db.models import Administration, Algorithme, BuildInfo
 from registry.gitrepo import last_modified
-from registry.opendata import eudb, exports
+from registry.opendata import exports
 from registry.opendata.exports import EXPORTS
 from registry.records import cada_rates as response_rates
 from registry.records import catalogue, citations, frontmatter, validate
@@ -58,7 +58,7 @@ def _code_digest() -> str:
 BUILD_FORMAT = f"{SCHEMA_VERSION}.2-{_code_digest()}"
 BATCH = 500
 
-EXPORT_FILES = (*exports.FILE_NAMES.values(), *eudb.FILE_NAMES.values())
+EXPORT_FILES = exports.DOWNLOADS
 Progress = Callable[[str, int, int], None]
 
 

@@ -88,7 +88,7 @@ def coverage(data: Path | None, as_json: bool, as_csv: bool, table: str,
     elif as_csv:
         click.echo(to_csv(cov, table), nl=False)
     elif as_json:
-        out = cov.as_dict()
+        out = {**cov.as_dict(), "version": None}  # the shape of the API (current figures)
         if history is not None:
             out["tendance"] = history.as_dict()
         click.echo(jsonout.dumps(out, ensure_ascii=False, indent=2))

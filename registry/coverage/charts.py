@@ -11,7 +11,6 @@ from __future__ import annotations
 from html import escape
 
 from registry.coverage.figures import CriterionCoverage, Figure
-from registry.coverage.trend import TrendPoint
 from registry.records import catalogue as cat
 
 # Display order of the states in stacked bars, and their colours.
@@ -98,13 +97,31 @@ def _nice_max(value: float) -> int:
     return 100
 
 
-def trend_lines(points: list[TrendPoint], ident: str = "tendance") -> str:
-    """One line per criterion: share of records where it is published, month by month."""
-    left, plot_w, plot_h, top = 50, 640, 260, 20
-    criteria = list(cat.CRITERIA)
-    legend_rows = (len(criteria) + 1) // 2
-    width, height = left + plot_w + 30, top + plot_h + 40 + legend_rows * 20 + 10
-    values = [p.tous[c.key].valeur or 0.0 for p in points for c in criteria]
+def bar(figure: Figure, width: int = 120) -> str:
+    """A horizontal bar of a figure's share, beside the figure written in full (so hidden from
+    assistive technologies: the text says it)."""
+    share = (figure.valeur or 0.0) / 100
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="barre" aria-hidden="true" '
+            f'focusable="false" width="{width}" height="12" viewBox="0 0 {width} 12">'
+            f'<rect width="{width}" height="12" '
+            f'fill="{ETAT_COLOURS["sans_objet"]}"/><rect width="{width * share:.1f}" height="12" '
+            f'fill="{ETAT_COLOURS["publie"]}"/></svg>')
+
+
+def _short_date(stamp: str) -> str:
+    """``2026-11-26T12:46:24+00:00`` -> ``26/11/2026``; a month ``2026-11`` stays."""
+    parts = stamp[:10].split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else stamp
+
+
+def small_multiples(points: list[tuple[str, dict[str, Figure]]], ident: str = "tendance",
+                    ) -> list[tuple[cat.Criterion, str]]:
+    """One small line chart per criterion, every one on the same scale: the share of records
+    where it is published after each version of the records (`points`: (ISO date, figures by
+    criterion), oldest first). Returns (criterion, SVG) pairs."""
+    width, height, left, right, top, bottom = 260, 130, 40, 10, 12, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    values = [p[c.key].valeur or 0.0 for _, p in points for c in cat.CRITERIA]
     y_max = _nice_max(max(values, default=0.0))
 
     def px(i: int) -> float:
@@ -113,36 +130,43 @@ def trend_lines(points: list[TrendPoint], ident: str = "tendance") -> str:
     def py(v: float) -> float:
         return top + plot_h * (1 - v / y_max)
 
-    body = ['<g class="chart-axes">']
-    for tick in range(0, y_max + 1, y_max // 5):
-        body.append(f'<line x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" '
-                    f'y2="{py(tick):.1f}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
-        body.append(f'<text x="{left - 6}" y="{py(tick) + 4:.1f}" text-anchor="end">'
-                    f"{tick} %</text>")
-    every = max(1, (len(points) + 7) // 8)
-    for i, p in enumerate(points):
-        if i % every == 0 or i == len(points) - 1:
-            body.append(f'<text x="{px(i):.1f}" y="{top + plot_h + 18}" '
-                        f'text-anchor="middle">{escape(p.mois)}</text>')
-    body.append("</g>")
-    for k, c in enumerate(criteria):
-        colour, dash = LINE_COLOURS[k % len(LINE_COLOURS)], LINE_DASHES[k % len(LINE_DASHES)]
-        coords = " ".join(f"{px(i):.1f},{py(p.tous[c.key].valeur or 0.0):.1f}"
-                          for i, p in enumerate(points))
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        body.append(f'<g class="chart-series"><title>{escape(c.label)}</title>'
-                    f'<polyline points="{coords}" fill="none" stroke="{colour}" '
-                    f'stroke-width="2"{dash_attr}/>')
-        for i, p in enumerate(points):
-            tip = f"{c.label}, {p.libelle} : {p.tous[c.key].texte}"
-            body.append(f'<circle cx="{px(i):.1f}" cy="{py(p.tous[c.key].valeur or 0.0):.1f}" '
-                        f'r="3" fill="{colour}"><title>{escape(tip)}</title></circle>')
+    out = []
+    for c in cat.CRITERIA:
+        chart_id = f"{ident}-{c.key}"
+        body = ['<g class="chart-axes">']
+        for tick in (0, y_max // 2, y_max):
+            body.append(f'<line x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" '
+                        f'y2="{py(tick):.1f}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
+            body.append(f'<text x="{left - 5}" y="{py(tick) + 4:.1f}" text-anchor="end" '
+                        f'font-size="11">{tick} %</text>')
+        if points:
+            body.append(f'<text x="{left}" y="{height - 6}" font-size="11">'
+                        f"{escape(_short_date(points[0][0]))}</text>")
+        if len(points) > 1:
+            body.append(f'<text x="{left + plot_w}" y="{height - 6}" text-anchor="end" '
+                        f'font-size="11">{escape(_short_date(points[-1][0]))}</text>')
         body.append("</g>")
-    legend = [(LINE_COLOURS[k % len(LINE_COLOURS)], LINE_DASHES[k % len(LINE_DASHES)], c.label)
-              for k, c in enumerate(criteria)]
-    body += _legend(legend, 10, top + plot_h + 48, 340, 2)
-    first, last = (points[0].libelle, points[-1].libelle) if points else ("", "")
-    desc = (f"Évolution mensuelle, de {first} à {last}, de la part des fiches où chaque "
-            f"critère est publié (échelle de 0 à {y_max} %). Le tableau qui suit donne les "
-            "chiffres de chaque mois.")
-    return _svg(ident, width, height, "Évolution de la publication des critères", desc, body)
+        coords = " ".join(f"{px(i):.1f},{py(p[c.key].valeur or 0.0):.1f}"
+                          for i, (_, p) in enumerate(points))
+        if coords:
+            body.append(f'<polyline points="{coords}" fill="none" '
+                        f'stroke="{ETAT_COLOURS["publie"]}" stroke-width="2"/>')
+            last_date, last = points[-1]
+            body.append(f'<circle cx="{px(len(points) - 1):.1f}" '
+                        f'cy="{py(last[c.key].valeur or 0.0):.1f}" r="3.5" '
+                        f'fill="{ETAT_COLOURS["publie"]}"><title>'
+                        f"{escape(f'{c.label}, {_short_date(last_date)} : {last[c.key].texte}')}"
+                        "</title></circle>")
+        if points:
+            first_date, first = points[0]
+            last_date, last = points[-1]
+            highest = max(points, key=lambda p: p[1][c.key].valeur or 0.0)
+            desc = (f"De {first[c.key].texte} le {_short_date(first_date)} à "
+                    f"{last[c.key].texte} le {_short_date(last_date)}, sur {len(points)} "
+                    f"version{'s' if len(points) != 1 else ''} des fiches ; au plus haut "
+                    f"{highest[1][c.key].pourcentage} (échelle de 0 à {y_max} %).")
+        else:
+            desc = "Aucune version des fiches."
+        out.append((c, _svg(chart_id, width, height, f"{c.label} : part des fiches où "
+                            "l'élément est publié", desc, body)))
+    return out

@@ -226,6 +226,13 @@ def breakdown(records: list[Record], name: str) -> list[Group]:
                   _pooled_score(buckets[g])) for g in groups]
 
 
+def ranking(groups: list[Group]) -> list[Group]:
+    """Groups from the most to the least transparent (pooled score), then the larger first,
+    then by name; groups without any applicable criterion last."""
+    return sorted(groups, key=lambda g: (g.score.decimal is None, -(g.score.decimal or 0),
+                                         -g.score.N, fold(g.libelle), g.slug))
+
+
 @dataclass
 class Coverage:
     """Everything the coverage page, API, CSV and command show."""

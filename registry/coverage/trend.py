@@ -19,14 +19,14 @@ from datetime import date
 from pathlib import Path
 
 from registry.coverage.figures import Figure, applies
+from registry.coverage.past import read_version
 from registry.records import catalogue as cat
-from registry.records.model import from_checked
-from registry.records.validate import check_text
 from registry.text import MONTHS
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: schema-1 versions are counted
 CACHE_NAME = "coverage-trend.json"
 UNAVAILABLE = "historique indisponible"
+MAX_HISTORY = 120  # points of the whole history at most (thinned by day, week, month)
 
 
 class GitError(Exception):
@@ -61,15 +61,40 @@ class TrendPoint:
 
 
 @dataclass
+class HistoryPoint:
+    """The figures right after one commit of the records folder."""
+
+    date: str  # ISO 8601 committer date
+    commit: str
+    total: int
+    invalides: int
+    tous: dict[str, Figure]
+    applicables: dict[str, Figure]
+
+    @property
+    def jour(self) -> str:
+        return self.date[:10]
+
+    def as_dict(self) -> dict:
+        return {"date": self.date, "commit": self.commit, "total": self.total,
+                "fiches_invalides": self.invalides,
+                "criteres": {k: {"tous": self.tous[k].as_dict(),
+                                 "applicables": self.applicables[k].as_dict()}
+                             for k in self.tous}}
+
+
+@dataclass
 class Trend:
     available: bool
     reason: str = ""
-    points: list[TrendPoint] = field(default_factory=list)
+    points: list[TrendPoint] = field(default_factory=list)  # one per month
     computed: int = 0  # commits read from git during this call (not found in the cache)
+    history: list[HistoryPoint] = field(default_factory=list)  # one per commit (thinned)
 
     def as_dict(self) -> dict:
         return {"disponible": self.available, "motif": self.reason,
-                "points": [p.as_dict() for p in self.points]}
+                "points": [p.as_dict() for p in self.points],
+                "historique": [h.as_dict() for h in self.history]}
 
 
 def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -86,14 +111,40 @@ def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
     return done.stdout
 
 
-def month_commits(data_dir: Path) -> list[tuple[str, str]]:
-    """``(month, commit)`` of the last commit of each month touching the folder, oldest first."""
+def commit_log(data_dir: Path) -> list[tuple[str, str]]:
+    """``(commit, ISO committer date)`` of every first-parent commit touching the folder,
+    newest first."""
     log = _git(data_dir, "log", "--first-parent", "--format=%H %cI", "--", ".")
+    return [tuple(line.split(" ", 1)) for line in log.decode().splitlines()]  # type: ignore
+
+
+def month_commits(data_dir: Path, log: list[tuple[str, str]] | None = None,
+                  ) -> list[tuple[str, str]]:
+    """``(month, commit)`` of the last commit of each month touching the folder, oldest first."""
     latest: dict[str, str] = {}
-    for line in log.decode().splitlines():
-        sha, stamp = line.split(" ", 1)
+    for sha, stamp in commit_log(data_dir) if log is None else log:
         latest.setdefault(stamp[:7], sha)  # newest first: keep the first seen per month
     return sorted(latest.items())
+
+
+def thinned(log: list[tuple[str, str]], limit: int = MAX_HISTORY) -> list[tuple[str, str]]:
+    """At most `limit` commits of a log (newest first), oldest first: every commit when few,
+    else the last commit of each day, ISO week or month, whichever is the finest that fits;
+    the newest commit is always kept."""
+    if len(log) <= limit:
+        return list(reversed(log))
+
+    def week(stamp: str) -> str:
+        year, number, _ = date.fromisoformat(stamp[:10]).isocalendar()
+        return f"{year}-W{number:02d}"
+
+    for period in (lambda s: s[:10], week, lambda s: s[:7], lambda s: s[:4]):
+        kept: dict[str, tuple[str, str]] = {}
+        for sha, stamp in log:
+            kept.setdefault(period(stamp), (sha, stamp))
+        if len(kept) <= limit:
+            break
+    return sorted(kept.values(), key=lambda c: c[1])[-limit:]
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -106,14 +157,11 @@ def _months(first: str, last: str) -> list[str]:
 
 
 def _summarise_blob(name: str, raw: bytes) -> dict | None:
-    """Per-record summary (etat and applicability of each criterion), None when invalid."""
-    try:
-        checked = check_text(Path(name), raw.decode("utf-8"))
-    except UnicodeDecodeError:
+    """Per-record summary (etat and applicability of each criterion), None when it cannot be
+    counted (see ``registry.coverage.past``)."""
+    record = read_version(Path(name).stem, raw)
+    if record is None:
         return None
-    if not checked.ok:
-        return None
-    record = from_checked(checked)
     return {c.key: [record.etat(c.key), applies(record, c)] for c in cat.CRITERIA}
 
 
@@ -197,14 +245,18 @@ def _save_cache(path: Path | None, commits: dict) -> None:
         pass  # a cache that cannot be written only costs time
 
 
-def _point(month: str, commit: str, summary: dict) -> TrendPoint:
+def _figures(summary: dict) -> tuple[dict[str, Figure], dict[str, Figure]]:
     total = summary["total"]
     tous, applicables = {}, {}
     for c in cat.CRITERIA:
         s = summary["criteres"][c.key]
         tous[c.key] = Figure(s["etats"].get("publie", 0), total)
         applicables[c.key] = Figure(s["applicables_publie"], s["applicables"])
-    return TrendPoint(month, commit, total, summary["invalides"], tous, applicables)
+    return tous, applicables
+
+
+def _point(month: str, commit: str, summary: dict) -> TrendPoint:
+    return TrendPoint(month, commit, summary["total"], summary["invalides"], *_figures(summary))
 
 
 def trend(data_dir: Path, cache_dir: Path | None = None, until: date | None = None) -> Trend:
@@ -223,9 +275,12 @@ def trend(data_dir: Path, cache_dir: Path | None = None, until: date | None = No
     except GitError:
         return Trend(False, f"{UNAVAILABLE} : le dépôt git n'a encore aucun commit")
     try:
-        commits = month_commits(data_dir)
+        log = commit_log(data_dir)
     except GitError as exc:
         return Trend(False, f"{UNAVAILABLE} : {exc}")
+    if until is not None:
+        log = [(sha, stamp) for sha, stamp in log if stamp[:10] <= until.isoformat()]
+    commits = month_commits(data_dir, log)
     if not commits:
         return Trend(False, f"{UNAVAILABLE} : aucun commit ne concerne le dossier des fiches")
     cache_path = Path(cache_dir) / CACHE_NAME if cache_dir else None
@@ -233,20 +288,28 @@ def trend(data_dir: Path, cache_dir: Path | None = None, until: date | None = No
     last = until.strftime("%Y-%m") if until else max(commits[-1][0],
                                                      date.today().strftime("%Y-%m"))
     by_month = dict(commits)
-    points, memo, computed, current = [], {}, 0, commits[0][1]
+    points, history, memo, computed, current = [], [], {}, 0, commits[0][1]
+
+    def summary(commit: str) -> dict:
+        nonlocal computed
+        key = f"{commit}:{prefix}"
+        if key not in cache:
+            cache[key] = summarise_commit(top, prefix, commit, memo)
+            computed += 1
+        return cache[key]
+
     try:
         for month in _months(commits[0][0], last):
             current = by_month.get(month, current)
-            key = f"{current}:{prefix}"
-            if key not in cache:
-                cache[key] = summarise_commit(top, prefix, current, memo)
-                computed += 1
-            points.append(_point(month, current, cache[key]))
+            points.append(_point(month, current, summary(current)))
+        for sha, stamp in thinned(log):
+            s = summary(sha)
+            history.append(HistoryPoint(stamp, sha, s["total"], s["invalides"], *_figures(s)))
     except GitError as exc:
         return Trend(False, f"{UNAVAILABLE} : {exc}")
     if computed:
         _save_cache(cache_path, cache)
-    return Trend(True, "", points, computed)
+    return Trend(True, "", points, computed, history)
 
 
 def csv_rows(result: Trend) -> list[dict]:

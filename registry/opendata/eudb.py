@@ -35,13 +35,12 @@ from collections.abc import Iterable
 
 from registry import jsonout
 from registry.law import aiact
-from registry.opendata.exports import LICENCE, LIST_SEPARATOR, record_url
+from registry.opendata.exports import EUDB_FILE_NAMES, LICENCE, LIST_SEPARATOR, record_url
 from registry.records.model import Record
 from registry.spreadsheet import write_csv
 
 FORMATS = ("eudb-csv", "eudb-json")
-FILE_NAMES = {"eudb-csv": "ia-haut-risque-base-ue.csv",
-              "eudb-json": "ia-haut-risque-base-ue.json"}
+FILE_NAMES = EUDB_FILE_NAMES
 EVIDENCE = ("publie", "partiel", "obtenu")  # states in which a document's summary is known
 NOT_APPLICABLE = "sans_objet"
 UNKNOWN_COLUMN = "valeurs_inconnues"

@@ -1,4 +1,5 @@
-"""Open-data exports, derived from the catalogue: JSON, CSV, ODAP-compatible CSV, Dutch crosswalk.
+"""Open-data exports, derived from the catalogue: JSON, CSV, ODAP-compatible CSV, Dutch crosswalk
+and the « tableur » CSV for spreadsheets (labels, semicolons, byte-order mark).
 
 Every row carries the record id, its URL, the administration's id, name and SIREN (joined
 from its administration record), the schema version and the data licence. Column orders
@@ -17,9 +18,17 @@ from registry.records.model import Record
 from registry.spreadsheet import write_csv
 
 LICENCE = "Licence Ouverte 2.0 (Etalab) — https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-FORMATS = ("json", "csv", "odap-csv", "nl-csv")
+FORMATS = ("json", "csv", "tableur-csv", "odap-csv", "nl-csv")
 FILE_NAMES = {"json": "algorithmes.json", "csv": "algorithmes.csv",
+              "tableur-csv": "algorithmes-tableur.csv",
               "odap-csv": "algorithmes-odap.csv", "nl-csv": "algorithmes-nl-v1.csv"}
+# Written beside the files above, from the whole registry (registry.build.export_files).
+WORKBOOK, DATAPACKAGE = "algorithmes.xlsx", "datapackage.json"
+# The high-risk systems in the EU database's shape (registry.opendata.eudb writes them).
+EUDB_FILE_NAMES = {"eudb-csv": "ia-haut-risque-base-ue.csv",
+                   "eudb-json": "ia-haut-risque-base-ue.json"}
+DOWNLOADS = (*FILE_NAMES.values(), WORKBOOK, DATAPACKAGE, *EUDB_FILE_NAMES.values())
+SPREADSHEET_DELIMITER = ";"
 LIST_SEPARATOR = " | "
 PUBLISHED = ("publie",)
 
@@ -211,11 +220,26 @@ def export_nl_csv(records: Iterable[Record], site_url: str, bom: bool = False) -
     return _write_csv((nl_row(r, site_url) for r in records), NL_COLUMNS, bom)
 
 
+# --- « tableur » CSV: the algorithms table for people (registry.opendata.tables) ---------------
+
+def export_spreadsheet_csv(records: Iterable[Record], site_url: str, bom: bool = True) -> str:
+    """Labels as headers and values, « ; » between cells, UTF-8 with its mark (always: French
+    spreadsheets read UTF-8 only with it)."""
+    from registry.opendata.tables import ALGORITHMS, algorithm_rows, spreadsheet_cell
+
+    columns = [c.key for c in ALGORITHMS.columns]
+    rows = ({k: spreadsheet_cell(v) for k, v in row.items()}
+            for r in records for row in algorithm_rows(r, site_url))
+    return write_csv(rows, columns, True, SPREADSHEET_DELIMITER,
+                     [c.label for c in ALGORITHMS.columns])
+
+
 def export(records: list[Record], fmt: str, site_url: str, bom: bool = False) -> str:
     records = sorted(records, key=lambda r: r.id)
     if fmt == "json":
         return export_json(records, site_url)
-    writers = {"csv": export_csv, "odap-csv": export_odap_csv, "nl-csv": export_nl_csv}
+    writers = {"csv": export_csv, "tableur-csv": export_spreadsheet_csv,
+               "odap-csv": export_odap_csv, "nl-csv": export_nl_csv}
     return writers[fmt](records, site_url, bom)
 
 

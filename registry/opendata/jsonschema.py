@@ -10,7 +10,7 @@ from __future__ import annotations
 from registry.records import catalogue as cat
 
 SCHEMA_ID = "https://registre-algorithmes-publics.fr/api/v1/schema"
-_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+DATE_PATTERN = _DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 _URL = r"^https?://[^\s/]+\.[^\s]*$"
 _EMAIL = r"^[^@\s<>]+@[^@\s<>]+\.[a-zA-Z]{2,}$"
 _KEY = r"^[a-z0-9]+(-[a-z0-9]+)*$"

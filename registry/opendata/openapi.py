@@ -1,125 +1,34 @@
-"""The OpenAPI 3.1 document of the JSON API, derived from the catalogue and the API's shapes.
+"""The OpenAPI 3.1 document of the JSON API, generated from its typed response models.
 
-Plain Python (no Flask). The response schemas are strict (no unknown properties), so a test
-validating real responses against them fails as soon as the API and this document drift apart.
+Plain Python (no Flask). The schemas of the responses are those pydantic generates from
+``registry.opendata.apimodels`` (the models the API builds its responses with); only the
+paths, their parameters and their summaries are written here.
 """
 
 from __future__ import annotations
 
-from registry.coverage.figures import BREAKDOWNS
-from registry.opendata import eudb
-from registry.opendata.exports import FILE_NAMES, LICENCE
+from pydantic.json_schema import models_json_schema
+
+from registry.opendata.apimodels import MAX_PER_PAGE, RESPONSE_MODELS
+from registry.opendata.exports import DOWNLOADS, LICENCE
 from registry.opendata.jsonschema import json_schema
 from registry.records import catalogue as cat
 from registry.search import FACETS, SORTS
 
-API_VERSION = "1.0.0"
-_STR = {"type": "string"}
-_INT = {"type": "integer", "minimum": 0}
-_NULLABLE_STR = {"type": ["string", "null"]}
-
-
-def _obj(properties: dict, optional: tuple[str, ...] = ()) -> dict:
-    return {"type": "object", "additionalProperties": False, "properties": properties,
-            "required": [k for k in properties if k not in optional]}
+API_VERSION = "1.1.0"
+REF = "#/components/schemas/{model}"
 
 
 def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _fiche() -> dict:
-    schema = json_schema()
-    return {k: v for k, v in schema.items() if k not in ("$schema", "$id", "$defs")}
-
-
-def _administration() -> dict:
-    """An administration as the API returns it: its record, body, response rate, algorithms."""
-    fiche = json_schema()["$defs"]["administration"]
-    rate = {"type": ["object", "null"], "description": "Taux de réponse aux avis de la CADA "
-            "(2016-2019), ou null."}
-    algo = _obj({"id": _STR, "nom": _STR, "url": {"type": "string", "format": "uri"}})
-    properties = {**fiche["properties"],
-                  "corps_html": {"type": "string"}, "taux_reponse_cada": rate,
-                  "algorithmes": {"type": "array", "items": algo}}
-    return {"title": "Administration", "type": "object", "additionalProperties": False,
-            "properties": properties,
-            "required": sorted({*fiche["required"], "id", "corps_html", "algorithmes"})}
-
-
-def _algorithme(fiche: dict) -> dict:
-    """A record as the API returns it: front matter, rendered body, last modification."""
-    properties = {**fiche["properties"],
-                  "corps_html": {"type": "string", "description": "Corps de la fiche en HTML "
-                                 "(Markdown rendu et assaini)."},
-                  "derniere_modification": {**_NULLABLE_STR, "description": "Date ISO du "
-                                            "dernier commit touchant la fiche."},
-                  "administration_detail": _obj({
-                      "id": _STR, "nom": _STR, "sigle": _STR, "type": _STR, "siren": _STR,
-                      "url": {"type": "string", "format": "uri"}})}
-    return {"title": "Algorithme", "type": "object", "additionalProperties": False,
-            "properties": properties,
-            "required": sorted({*fiche["required"], "id", "corps_html",
-                                "derniere_modification", "administration_detail"})}
-
-
-def _search_results() -> dict:
-    hit = _obj({"id": _STR, "nom": _STR, "administration": _STR, "domaine": _STR,
-                "statut": _STR,
-                "extrait": {"type": "string", "description": "HTML : texte échappé, termes "
-                            "trouvés entre <mark>."},
-                "url": {"type": "string", "format": "uri"}})
-    value = _obj({"valeur": _STR, "nombre": _INT})
-    return _obj({
-        "total": _INT, "page": {"type": "integer", "minimum": 1},
-        "par_page": {"type": "integer", "minimum": 1, "maximum": 100},
-        "resultats": {"type": "array", "items": hit},
-        "facettes": {"type": "object", "propertyNames": {"enum": list(FACETS)},
-                     "additionalProperties": {"type": "array", "items": value}},
-        "suggestion": _NULLABLE_STR, "message": _NULLABLE_STR,
-    })
-
-
-def _coverage() -> dict:
-    figure = _ref("Chiffre")
-    etats = {"type": "object", "propertyNames": {"enum": list(cat.ETATS)},
-             "additionalProperties": _INT}
-    critere = _obj({"id": {"enum": [c.key for c in cat.CRITERIA]}, "libelle": _STR,
-                    "etats": etats, "publie": _INT, "partiel": _INT, "obtenu": _INT,
-                    "tous": figure, "applicables": figure})
-    groupe = _obj({"slug": _STR, "libelle": _STR, "total": _INT, "score": figure,
-                   "criteres": {"type": "array", "items": critere}})
-    fiche = _obj({"id": _STR, "nom": _STR, "administration": _STR, "score": figure,
-                  "partiels": _INT, "obtenus": _INT, "demandes_en_attente": _INT,
-                  "demandes_ouvertes": _INT})
-    point = _obj({"mois": _STR, "libelle": _STR, "commit": _STR, "total": _INT,
-                  "fiches_invalides": _INT,
-                  "criteres": {"type": "object", "additionalProperties":
-                               _obj({"tous": figure, "applicables": figure})}})
-    tendance = _obj({"disponible": {"type": "boolean"}, "motif": _STR,
-                     "points": {"type": "array", "items": point}})
-    return _obj({
-        "total": _INT, "criteres": {"type": "array", "items": critere},
-        **{f"par_{name}": {"type": "array", "items": groupe} for name in BREAKDOWNS},
-        "fiches": {"type": "array", "items": fiche},
-        "fiches_avec_demande_en_attente": _INT, "fiches_avec_demande_ouverte": _INT,
-        "date": {"type": "string", "format": "date"}, "tendance": tendance,
-    })
+    return {"$ref": REF.format(model=name)}
 
 
 def components() -> dict:
-    fiche = _fiche()
-    return {"schemas": {
-        "Fiche": fiche,
-        "Algorithme": _algorithme(fiche),
-        "Administration": _administration(),
-        "Resultats": _search_results(),
-        "Chiffre": _obj({"n": _INT, "N": _INT, "pourcentage": _STR,
-                         "valeur": {"type": ["number", "null"]}, "texte": _STR}),
-        "Couverture": _coverage(),
-        "Erreur": _obj({"erreur": _obj({"statut": {"type": "integer"}, "titre": _STR,
-                                        "message": _STR})}),
-    }}
+    """The schemas of every response model (and of the records' front matter, « Fiche »)."""
+    _, top = models_json_schema([(m, "serialization") for m in RESPONSE_MODELS],
+                                ref_template=REF)
+    fiche = {k: v for k, v in json_schema().items() if k not in ("$schema", "$id", "$defs")}
+    return {"schemas": {"Fiche": fiche, **top["$defs"]}}
 
 
 def _json(schema: dict, description: str, media: str = "application/json") -> dict:
@@ -144,7 +53,7 @@ def _search_parameters() -> list[dict]:
         _query("page", "Page (à partir de 1).", {"type": "integer", "minimum": 1,
                                                  "default": 1}),
         _query("par_page", "Résultats par page.", {"type": "integer", "minimum": 1,
-                                                   "maximum": 100, "default": 20}),
+                                                   "maximum": MAX_PER_PAGE, "default": 20}),
         _query("tri", "Ordre des résultats.", {"type": "string", "enum": list(SORTS),
                                                "default": "pertinence"}),
     ]
@@ -158,8 +67,7 @@ def _paths() -> dict:
     ident = {"name": "id", "in": "path", "required": True, "description": "Identifiant de "
              "la fiche (nom du fichier sans .md).", "schema": {"type": "string"}}
     export_name = {"name": "nom", "in": "path", "required": True,
-                   "schema": {"type": "string", "enum": [*FILE_NAMES.values(),
-                                                         *eudb.FILE_NAMES.values()]}}
+                   "schema": {"type": "string", "enum": list(DOWNLOADS)}}
     csv = {"text/csv": {"schema": {"type": "string"}}}
     return {
         "/api/v1/algorithmes": {"get": {
@@ -183,8 +91,18 @@ def _paths() -> dict:
                           "404": _error("Aucune administration n'a cet identifiant.")}}},
         "/api/v1/couverture": {"get": {
             "operationId": "lireCouverture", "summary": "Chiffres de transparence",
+            "parameters": [
+                _query("commit", "Les chiffres d'une version des fiches : identifiant (7 à 40 "
+                       "caractères) d'un commit de l'historique des fiches.",
+                       {"type": "string", "pattern": "^[0-9a-f]{7,40}$"}),
+                _query("date", "Les chiffres à une date (AAAA-MM-JJ) : ceux de la dernière "
+                       "version des fiches de ce jour ou d'avant.",
+                       {"type": "string", "format": "date"})],
             "responses": {"200": _json(_ref("Couverture"), "Chiffres par critère, par "
-                                       "groupe et par fiche, et leur évolution.")}}},
+                                       "groupe et par fiche, et leur évolution."),
+                          "400": _error("Date ou version invalide."),
+                          "404": _error("Aucune version des fiches à cette date ou sous cet "
+                                        "identifiant.")}}},
         "/api/v1/reglement-ia": {"get": {
             "operationId": "lireReglementIA",
             "summary": "Les systèmes au regard du règlement européen sur l'IA : catégories, "

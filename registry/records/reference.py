@@ -80,21 +80,29 @@ _SPECIAL = {
     "licence": "licence des données",
     "corps_markdown": "texte de la fiche, en Markdown",
     "siren": "SIREN de l'administration, s'il est connu",
+    "administration_nom": "nom de l'administration (de sa fiche)",
+    "administration_siren": "SIREN de l'administration, s'il est connu",
+    "administration_id": "identifiant de la fiche de l'administration",
 }
 
 
-def _export_row(column: str) -> str:
+def column_description(column: str) -> str:
+    """What a column of ``algorithmes.csv`` holds, from the catalogue."""
     if column in _SPECIAL:
-        return f"| `{column}` | {_SPECIAL[column]} |"
-    f = cat.field_at(column) or cat.field_at(column.replace("transparence.", "transparence.", 1))
+        return _SPECIAL[column]
+    f = cat.field_at(column)
     parts = column.split(".")
     if parts[0] == "transparence" and len(parts) == 3:
         crit = cat.CRITERIA_BY_KEY[parts[1]]
         f = cat.field_at(f"transparence.{parts[2]}")
-        return f"| `{column}` | {crit.label} : {f.label.lower() if f else parts[2]} |"
+        return f"{crit.label} : {f.label.lower() if f else parts[2]}"
     flat = {cat.OBJECT_LIST: " (liste d'objets encodée en JSON)",
             cat.TEXT_LIST: " (valeurs séparées par « | »)"}
-    return f"| `{column}` | {f.label if f else column}{flat.get(f.type, '') if f else ''} |"
+    return f"{f.label if f else column}{flat.get(f.type, '') if f else ''}"
+
+
+def _export_row(column: str) -> str:
+    return f"| `{column}` | {column_description(column)} |"
 
 
 def export_reference() -> str:
@@ -105,15 +113,15 @@ def export_reference() -> str:
     lines += [_export_row(c) for c in csv_columns()]
     lines += ["", "### `algorithmes-odap.csv` (colonnes des chiffres de l'ODAP)", "",
               "| colonne | contenu |", "| --- | --- |"]
-    lines += [f"| `{c}` | {_ODAP_HELP.get(c, _SPECIAL.get(c, c))} |" for c in ODAP_COLUMNS]
+    lines += [f"| `{c}` | {ODAP_HELP.get(c, _SPECIAL.get(c, c))} |" for c in ODAP_COLUMNS]
     lines += ["", "### `algorithmes-nl-v1.csv` (champs du standard néerlandais v1.0)", "",
               "| colonne | contenu |", "| --- | --- |"]
-    lines += [f"| `{c}` | {_NL_HELP.get(c, c)} |" for c in NL_COLUMNS]
+    lines += [f"| `{c}` | {NL_HELP.get(c, c)} |" for c in NL_COLUMNS]
     return "\n".join(lines + ["", EXPORT_END])
 
 
 _TRI = "oui (publié), partiel, non (non publié, refusé ou seulement obtenu), sans_objet, inconnu"
-_ODAP_HELP = {
+ODAP_HELP = {
     "nom": "nom de l'algorithme", "administration": "nom de l'administration",
     "type_administration": "type d'organisme", "domaine": "domaine", "statut": "statut",
     "type_technique": "type de technique", "ia": "oui si apprentissage automatique, IA "
@@ -127,7 +135,7 @@ _ODAP_HELP = {
     "budget_montant_eur": "somme des montants connus (€)",
     "prestataires": "prestataires séparés par « | »",
 }
-_NL_HELP = {
+NL_HELP = {
     "name": "nom", "description_short": "résumé", "organization": "administration",
     "category": "domaine (libellé français)", "status": "In ontwikkeling / In gebruik / "
     "Buiten gebruik", "begin_date": "début (AAAA-MM)", "end_date": "fin (AAAA-MM)",

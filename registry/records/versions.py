@@ -40,6 +40,11 @@ def _git(cwd: Path, *args: str, data: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def run_git(cwd: Path, *args: str) -> bytes:
+    """Output of a git command run in `cwd`; a ``GitError`` in French when it fails."""
+    return _git(cwd, *args)
+
+
 def prefix(data: Path) -> str:
     """The records folder relative to the repository root, e.g. ``data/algorithms/``."""
     if not Path(data).is_dir():

@@ -21,6 +21,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from math import log1p
 from pathlib import Path
 
@@ -372,6 +373,36 @@ class Hit:
     statut: str
     extrait: str  # HTML: escaped text with <mark> around matched terms
 
+    @property
+    def extrait_texte(self) -> str:
+        return plain_excerpt(self.extrait)[0]
+
+    @property
+    def surlignages(self) -> list[tuple[int, int]]:
+        """(start, end) of each matched word in ``extrait_texte`` (code points, end excluded)."""
+        return plain_excerpt(self.extrait)[1]
+
+
+_MARK_SPLIT = re.compile(r"(</?mark>)")
+
+
+def plain_excerpt(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """An excerpt of ``mark`` as plain text, and the spans of its marked words in that text."""
+    text, spans, start = [], [], None
+    length = 0
+    for piece in _MARK_SPLIT.split(marked):
+        if piece == "<mark>":
+            start = length
+        elif piece == "</mark>":
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        elif piece:
+            plain = unescape(piece)
+            text.append(plain)
+            length += len(plain)
+    return "".join(text), spans
+
 
 @dataclass
 class FacetValue:
@@ -390,7 +421,7 @@ class Results:
     message: str | None = None
 
 
-UNREADABLE = ("l'index de recherche est illisible ; la prochaine construction (registry build) "
+UNREADABLE = ("l'index de recherche est illisible ; la prochaine construction du site "
               "le réparera")
 
 

@@ -69,7 +69,7 @@ PUBLIC: dict[str, str] = {
     "coverage.page": "vue", "coverage.csv_download": "vue", "coverage.api": "vue",
     "quality.page": "vue", "opendata.page": "vue",
     "opendata.schema": "stable", "opendata.schema_version": "stable",
-    "opendata.openapi": "stable",
+    "opendata.openapi": "stable", "opendata.api_docs": "stable", "opendata.dcat": "vue",
     "history.historique": "fiche", "history.flux": "fiche", "history.flux_administration": "fiche",
     "history.flux_fiche": "fiche", "aiact.page": "vue", "aiact.api": "vue",
 }

@@ -1,29 +1,58 @@
-"""Transparency coverage: the /couverture page, its CSV download and the JSON API."""
+"""Transparency coverage: the /couverture page, its CSV downloads and the JSON API.
+
+Each of them shows the current figures, or — with ``?commit=`` or ``?date=`` — the figures of
+one version of the records read from git (``registry.coverage.asof``): a permanent link.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 
-from registry.coverage import charts
+from registry.config import administrations_folder
+from registry.coverage import asof, charts, quotes
 from registry.coverage import figures as coverage
 from registry.coverage import trend as coverage_trend
+from registry.opendata import apimodels as models
 from registry.records import catalogue as cat
-from registry.web.errors import BadRequest, Unavailable
+from registry.web.api import respond
+from registry.web.errors import BadRequest, NotFound, Unavailable
 from registry.web.overview import cached
 from registry.web.resources import get_store
+from registry.web.urls import external_url
 
 bp = Blueprint("coverage", __name__)
 
-CSV_TABLES = (*coverage.CSV_TABLES, "tendance")
+CSV_TABLES = (*coverage.CSV_TABLES, "tendance", "historique")
+RANKED = ("administration", "domaine", "statut", "type_technique")
 
 
-def current_trend() -> coverage_trend.Trend:
-    """The monthly figures from the git history of the records folder (cached per commit)."""
+@dataclass
+class Figures:
+    """The figures a request asks for: current ones, or those of one version of the records."""
+
+    cov: coverage.Coverage
+    history: coverage_trend.Trend
+    snapshot: asof.Snapshot | None  # None: the current build
+    latest: asof.Snapshot | None  # the last version of the records, for the permanent link
+
+    @property
+    def version(self) -> str:
+        return self.snapshot.commit if self.snapshot else ""
+
+
+def _data() -> Path:
+    return Path(current_app.config["DATA"])
+
+
+def current_trend(until: date | None = None) -> coverage_trend.Trend:
+    """The history of the figures from git (cached per commit), up to `until`."""
     config = current_app.config
-    return coverage_trend.trend(Path(config["DATA"]), Path(config["INSTANCE"]) / "cache")
+    return coverage_trend.trend(_data(), Path(config["INSTANCE"]) / "cache", until=until)
 
 
 def current_coverage() -> coverage.Coverage:
@@ -32,18 +61,76 @@ def current_coverage() -> coverage.Coverage:
     return cached(store, "coverage", lambda: coverage.compute(store.records()))  # type: ignore[return-value]
 
 
+def requested() -> Figures:
+    """The figures of the request: ``?commit=`` or ``?date=`` select a version of the records
+    (a French 400 or 404 when it cannot be found), otherwise the current build."""
+    commit, day = request.args.get("commit"), request.args.get("date")
+    if not commit and not day:
+        return Figures(current_coverage(), current_trend(), None, asof.latest(_data()))
+    try:
+        snapshot = asof.resolve(_data(), commit=commit or None, day=None if commit else day)
+        records, _invalid = asof.records_at(_data(), administrations_folder(current_app.config),
+                                            snapshot)
+    except asof.AsOfError as exc:
+        message = f"{str(exc)[0].upper()}{str(exc)[1:]}."
+        raise (BadRequest if exc.malformed else NotFound)(message) from None
+    return Figures(coverage.compute(records, today=snapshot.day),
+                   current_trend(until=snapshot.day), snapshot, asof.latest(_data()))
+
+
+def permalink(snapshot: asof.Snapshot | None, anchor: str = "") -> str:
+    if snapshot is None:
+        return ""
+    return external_url("coverage.page", commit=snapshot.commit) + anchor
+
+
+def _quotes(f: Figures) -> dict:
+    cov, when, version = f.cov, f.cov.date, f.version or (f.latest.commit if f.latest else "")
+    out = {"criteres": {c.criterion.key: quotes.criterion_quotes(c, when, version)
+                        for c in cov.criteria},
+           "demandes": quotes.requests_quote(cov.requests["fiches_avec_demande_en_attente"],
+                                             cov.total, when, version)}
+    for name in RANKED:
+        heading = coverage.BREAKDOWNS[name][1]
+        out[name] = {g.slug: quotes.group_quote(name, heading, g, when, version)
+                     for g in cov.groups[name]}
+    return out
+
+
 @bp.get("/couverture")
 def page() -> str:
-    cov = current_coverage()
-    history = current_trend()
+    f = requested()
+    cov, history = f.cov, f.history
     bars = Markup(charts.stacked_bars(cov.criteria, cov.total, "graphique-etats"))
-    lines = (Markup(charts.trend_lines(history.points, "graphique-tendance"))
-             if history.available and history.points else None)
+    multiples = []
+    if history.available and history.history:
+        points = [(h.date, h.tous) for h in history.history]
+        multiples = [(c, Markup(svg)) for c, svg in charts.small_multiples(points,
+                                                                            "graphique-tendance")]
+    link_to = f.snapshot or f.latest
     return render_template(
-        "coverage/page.html", cov=cov, history=history, bars=bars, lines=lines,
+        "coverage/page.html", cov=cov, history=history, bars=bars, multiples=multiples,
         methode=coverage.method(), etats=cat.ETATS, etat_order=charts.ETAT_ORDER,
-        etat_colours=charts.ETAT_COLOURS, breakdowns=coverage.BREAKDOWNS,
+        etat_colours=charts.ETAT_COLOURS, breakdowns=coverage.BREAKDOWNS, ranked=RANKED,
+        rankings={name: coverage.ranking(cov.groups[name]) for name in RANKED},
+        bar=lambda figure: Markup(charts.bar(figure)), quotes=_quotes(f),
+        snapshot=f.snapshot, latest=f.latest, permalink=permalink(link_to),
+        permalink_to=lambda anchor: permalink(link_to, anchor),
+        version_args={"commit": f.snapshot.commit} if f.snapshot else {},
         csv_tables=CSV_TABLES)
+
+
+def _history_rows(history: coverage_trend.Trend) -> list[dict]:
+    rows = []
+    for h in history.history:
+        row: dict = {"date": h.date, "commit": h.commit, "fiches": h.total,
+                     "fiches_invalides": h.invalides}
+        for c in cat.CRITERIA:
+            fig = h.tous[c.key]
+            row.update({f"{c.key}_n": fig.n, f"{c.key}_N": fig.N,
+                        f"{c.key}_pourcentage": fig.pourcentage})
+        rows.append(row)
+    return rows
 
 
 @bp.get("/couverture.csv")
@@ -52,20 +139,27 @@ def csv_download() -> Response:
     if table not in CSV_TABLES:
         raise BadRequest(f"Tableau inconnu « {table[:40]} » : choisir parmi "
                          f"{', '.join(CSV_TABLES)}.")
-    if table == "tendance":
-        history = current_trend()
-        if not history.available:
-            raise Unavailable(f"Évolution : {history.reason}.")
-        text = coverage.rows_to_csv(coverage_trend.csv_rows(history))
+    f = requested()
+    if table in ("tendance", "historique"):
+        if not f.history.available:
+            raise Unavailable(f"Évolution : {f.history.reason}.")
+        rows = (coverage_trend.csv_rows(f.history) if table == "tendance"
+                else _history_rows(f.history))
+        text = coverage.rows_to_csv(rows)
     else:
-        text = coverage.to_csv(current_coverage(), table)
-    name = f"couverture-{table}.csv"
+        text = coverage.to_csv(f.cov, table)
+    suffix = f"-{f.snapshot.short}" if f.snapshot else ""
+    name = f"couverture-{table}{suffix}.csv"
     return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/api/v1/couverture")
 def api() -> Response:
-    data = current_coverage().as_dict()
-    data["tendance"] = current_trend().as_dict()
-    return jsonify(data)
+    f = requested()
+    data = f.cov.as_dict()
+    data["tendance"] = f.history.as_dict()
+    data["version"] = ({"commit": f.snapshot.commit, "date": f.snapshot.date}
+                       if f.snapshot else None)
+    return respond(models.Couverture.model_validate(data))
+

@@ -27,8 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from registry.opendata import eudb
-from registry.opendata.exports import FILE_NAMES
+from registry.opendata.exports import DOWNLOADS
 from registry.search import FACETS
 from registry.text import slugify
 from registry.web.freeze_html import internal_links, is_internal, rewrite_links
@@ -38,17 +37,19 @@ MARKER = ".registre-statique"
 INDEX_FILE = "recherche.json"
 SEARCH_SCRIPT = "recherche-statique.js"
 SEEDS = ("/", "/algorithmes", "/administrations", "/couverture", "/reglement-ia", "/a-propos",
-         "/donnees", "/api/v1/algorithmes", "/api/v1/couverture", "/api/v1/reglement-ia",
-         "/api/v1/schema", "/api/v1/openapi.json",
-         *(f"/exports/{name}" for name in (*FILE_NAMES.values(), *eudb.FILE_NAMES.values())))
+         "/donnees", "/api", "/api/v1/algorithmes", "/api/v1/couverture",
+         "/api/v1/reglement-ia", "/api/v1/schema", "/api/v1/openapi.json",
+         "/donnees/dcat.jsonld", *(f"/exports/{name}" for name in DOWNLOADS))
 PAGES = {"pages.a_propos", "administrations.liste", "administrations.fiche",
          "algorithmes.fiche", "coverage.page", "aiact.page", "opendata.page",
+         "opendata.api_docs",
          "history.historique"}
 FILES = {"api.algorithme": "api/v1/algorithmes/{ident}.json",
          "coverage.api": "api/v1/couverture.json", "aiact.api": "api/v1/reglement-ia.json",
          "opendata.schema": "api/v1/schema.json",
          "opendata.schema_version": "api/v1/schema/{version}.json",
          "opendata.openapi": "api/v1/openapi.json", "opendata.export": "exports/{name}",
+         "opendata.dcat": "donnees/dcat.jsonld",
          "history.flux": "flux.atom", "history.flux_administration":
          "administrations/{slug}/flux.atom"}
 

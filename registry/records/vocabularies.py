@@ -106,3 +106,175 @@ REGIMES_RECOURS = dict(recourse.REGIMES)
 AI_CATEGORIES = dict(aiact.CATEGORIES)
 AI_POINTS = {p.key: p.label for p in aiact.POINTS}
 AI_OBLIGATIONS = {o.key: o.label for o in aiact.OBLIGATIONS}
+
+# --- English labels (the interface's second language) ----------------------------------
+# Same keys as the French vocabularies above; tests/test_i18n_catalogue.py fails when one
+# is missing. Values written in records stay the French keys.
+
+ADMINISTRATION_TYPES_EN = {
+    "etat": "State (ministry, central or devolved administration)",
+    "operateur": "State operator (public agency)",
+    "securite_sociale": "Social security body",
+    "collectivite": "Local authority",
+    "autorite_independante": "Independent administrative or public authority",
+    "juridiction": "Court",
+    "autre": "Other",
+}
+DOMAINES_EN = {
+    "social": "Social affairs",
+    "fiscalite": "Taxation",
+    "emploi": "Employment",
+    "education": "Education",
+    "sante": "Health",
+    "justice": "Justice",
+    "police_securite": "Police and security",
+    "immigration": "Immigration",
+    "logement": "Housing",
+    "transport": "Transport",
+    "environnement": "Environment",
+    "culture": "Culture",
+    "administration_generale": "General administration",
+    "autre": "Other",
+}
+STATUTS_EN = {
+    "en_conception": "Being designed",
+    "en_experimentation": "Being trialled",
+    "deploye": "Deployed",
+    "suspendu": "Suspended",
+    "abandonne": "Abandoned",
+    "inconnu": "Unknown",
+}
+TYPES_TECHNIQUES_EN = {
+    "regles": "Explicit rules",
+    "apprentissage_automatique": "Machine learning",
+    "ia_generative": "Generative AI",
+    "hybride": "Hybrid",
+    "inconnu": "Unknown",
+}
+OUI_NON_EN = {"oui": "Yes", "non": "No", "inconnu": "Unknown"}
+DEGRES_EN = {
+    "entierement_automatise": "Fully automated decision",
+    "aide_a_la_decision": "Decision support (an official decides)",
+    "sans_decision_individuelle": "No individual decision",
+    "inconnu": "Unknown",
+}
+ETATS_EN = {
+    "publie": "Published",
+    "partiel": "Partly published",
+    "obtenu": "Obtained (CADA request, leak or third party)",
+    "non_publie": "Not published",
+    "refuse": "Refused",
+    "sans_objet": "Not applicable",
+    "inconnu": "Unknown (not checked yet)",
+}
+EVALUATION_TYPES_EN = {
+    "interne": "Internal",
+    "externe": "External",
+    "audit": "Audit",
+    "controle": "Review (Court of Audit, CNIL, inspectorate…)",
+}
+SOURCE_TYPES_EN = {
+    "officielle": "Official source (the administration's website, vie-publique.fr…)",
+    "texte_juridique": "Legal text (Légifrance, Official Journal, EUR-Lex)",
+    "parlement": "Parliament (National Assembly, Senate)",
+    "controle": "Oversight body (Court of Audit, CNIL, Defender of Rights…)",
+    "cada": "CADA opinion",
+    "decision_justice": "Court decision",
+    "recherche": "Research",
+    "presse": "Press",
+    "association": "Association or trade union",
+    "autre": "Other",
+}
+DEMANDE_STATUTS_EN = {
+    "envoyee": "Sent",
+    "en_attente": "Awaiting an answer",
+    "refus_implicite": "Implicit refusal",
+    "refus_expres": "Express refusal",
+    "communication_partielle": "Partly disclosed",
+    "communication_totale": "Fully disclosed",
+    "saisine_cada": "Referred to the CADA",
+    "avis_cada": "CADA opinion given",
+    "refus_confirme": "Refusal confirmed",
+    "recours": "Appeal to the administrative court",
+    "clos": "Closed",
+}
+RECOURS_TYPES_EN = {
+    "explication": "Ask for an explanation of the decision",
+    "acces_donnees": "Obtain your data and the logic of the processing",
+    "recours_prealable_obligatoire": "First contest it with the body (mandatory prior appeal)",
+    "recours_gracieux": "Ask the administration to review its decision (informal appeal)",
+    "recours_hierarchique": "Ask the higher authority to review the decision (hierarchical "
+                            "appeal)",
+    "mediateur": "Turn to the mediator",
+    "defenseur_des_droits": "Turn to the Defender of Rights (Défenseur des droits)",
+    "cnil": "Complain to the CNIL (data protection authority)",
+    "tribunal": "Go to court",
+    "autre": "Other step",
+}
+REGIMES_RECOURS_EN = {
+    "administratif": "Administrative decision (informal or hierarchical appeal, then "
+                     "administrative court)",
+    "securite_sociale": "Decision of a social security body (amicable appeals board, then the "
+                        "social division of the judicial court)",
+    "fiscal": "Tax (prior claim, then court)",
+    "contravention": "Fixed fine (request for exemption, then police court)",
+}
+AI_CATEGORIES_EN = {
+    "interdit": "Prohibited practice (Article 5)",
+    "haut_risque": "High risk (Annex III)",
+    "transparence": "Transparency obligations (Article 50)",
+    "risque_minimal": "Minimal risk (no specific obligation)",
+    "hors_champ": "Outside the scope of the Regulation",
+    "non_concerne": "Not an AI system (fixed rules)",
+    "inconnu": "Unknown",
+}
+_ART_5_EN = {
+    "a": "subliminal or manipulative techniques", "b": "exploitation of vulnerabilities",
+    "c": "social scoring", "d": "prediction of offences based solely on profiling",
+    "e": "untargeted scraping of facial images",
+    "f": "emotion recognition in the workplace or at school",
+    "g": "biometric categorisation by sensitive characteristics",
+    "h": "real-time remote biometric identification in public spaces for law enforcement",
+}
+_ANNEX_III_EN = {
+    "1-a": "remote biometric identification", "1-b": "biometric categorisation",
+    "1-c": "emotion recognition", "2": "safety of critical infrastructure",
+    "3-a": "access, admission or assignment to education",
+    "3-b": "evaluation of learning outcomes",
+    "3-c": "assessment of the appropriate level of education",
+    "3-d": "monitoring of prohibited behaviour during tests",
+    "4-a": "recruitment and selection", "4-b": "decisions on work relationships",
+    "5-a": "eligibility for essential public benefits and services (granting, reducing, "
+           "revoking, reclaiming)",
+    "5-b": "creditworthiness", "5-c": "pricing of life and health insurance",
+    "5-d": "emergency calls and patient triage",
+    "6-a": "risk of a person becoming a victim of offences",
+    "6-b": "polygraphs (law enforcement)", "6-c": "reliability of evidence",
+    "6-d": "risk of offending or re-offending", "6-e": "profiling (law enforcement)",
+    "7-a": "polygraphs (migration)", "7-b": "risk assessment (migration)",
+    "7-c": "examination of applications for asylum, visas or residence permits",
+    "7-d": "detection or identification of persons (migration)",
+    "8-a": "assisting judicial authorities", "8-b": "influencing elections",
+}
+_ART_50_EN = {
+    "1": "system interacting with people", "2": "generation of synthetic content",
+    "3": "emotion recognition or biometric categorisation",
+    "4": "deep fakes and published texts of public interest",
+}
+AI_POINTS_EN = {
+    **{f"art-5-1-{k}": f"Article 5(1)({k}): {text}" for k, text in _ART_5_EN.items()},
+    **{f"annexe-iii-{k}": f"Annex III, point {k.replace('-', ' ')}: {text}"
+       for k, text in _ANNEX_III_EN.items()},
+    "art-6-3": "Article 6(3): listed in Annex III but without significant risk (narrow "
+               "procedural or preparatory task, no profiling)",
+    **{f"art-50-{n}": f"Article 50({n}): {text}" for n, text in _ART_50_EN.items()},
+    "art-2-3": "Article 2(3): national security, defence, military purposes",
+    "art-2-6": "Article 2(6): scientific research",
+}
+AI_OBLIGATIONS_EN = {
+    "fria": "Fundamental rights impact assessment",
+    "enregistrement": "Registration in the EU database",
+    "controle_humain": "Human oversight",
+    "information": "Information of the people concerned",
+    "transparence_art50": "Information that AI is used",
+}

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 
 from registry.cada.deadlines import next_deadline
 from registry.coverage import figures as coverage
@@ -20,6 +21,7 @@ from registry.records import catalogue as cat
 from registry.search import FACETS, POINTER, SORTS, Results
 from registry.web import record_view
 from registry.web.errors import NotFound
+from registry.web.i18n import current_language
 from registry.web.limits import check_filters
 from registry.web.overview import administration_labels
 from registry.web.resources import get_search, get_store
@@ -27,8 +29,8 @@ from registry.web.resources import get_search, get_store
 bp = Blueprint("algorithmes", __name__)
 
 PER_PAGE = (10, 20, 50, 100)
-SORT_LABELS = {"pertinence": "Pertinence", "nom": "Nom (A → Z)",
-               "recent": "Fiches revues récemment"}
+SORT_LABELS = {"pertinence": lazy_gettext("Pertinence"), "nom": lazy_gettext("Nom (A → Z)"),
+               "recent": lazy_gettext("Fiches revues récemment")}
 MAX_QUERY = 500  # characters of the query kept (the rest is ignored)
 MAX_VALUES = 20  # values kept per facet
 MAX_VALUE_LENGTH = 200
@@ -119,16 +121,18 @@ def toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, l
 
 
 def facet_label(name: str) -> str:
+    """A facet's name in the page's language (a criterion's or a field's label)."""
+    lang = current_language()
     criterion = cat.CRITERIA_BY_KEY.get(name)
-    return criterion.label if criterion else cat.label(name)
+    return criterion.label_for(lang) if criterion else cat.label(name, lang=lang)
 
 
 def value_label(name: str, value: str) -> str:
     if name == "administration":
         return administration_labels(get_store()).get(value, value)
     if name in cat.CRITERIA_BY_KEY:
-        return cat.choice_label("transparence.etat", value)
-    return cat.choice_label(name, value)
+        return cat.choice_label("transparence.etat", value, current_language())
+    return cat.choice_label(name, value, current_language())
 
 
 def facet_id(name: str, value: str) -> str:
@@ -197,7 +201,8 @@ def liste() -> str:
 def fiche(ident: str) -> str:
     row = get_store().get(ident[:200])
     if row is None:
-        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+        raise NotFound(gettext("Aucun algorithme n'a l'identifiant « %(ident)s ».",
+                               ident=ident[:80]))
     record = to_record(row)
     today = date.today()
     echeances = [next_deadline(d, today) if isinstance(d, dict) else None

@@ -872,6 +872,7 @@ CHOICE_LABELS: dict[str, dict[str, str]] = {
     "ai_act.systeme_ia": OUI_NON,
     "ai_act.categorie": AI_CATEGORIES,
     "ai_act.point": AI_POINTS,
+    "ai_act.obligations": AI_OBLIGATIONS,  # the keys of the obligations map
     "ai_act.obligations.etat": ETATS,
     "type": ADMINISTRATION_TYPES,  # of an administration record
     "administration.type": ADMINISTRATION_TYPES,  # an algorithm's administration, joined
@@ -893,6 +894,7 @@ CHOICE_LABELS_EN: dict[str, dict[str, str]] = {
     "ai_act.systeme_ia": vocab.OUI_NON_EN,
     "ai_act.categorie": vocab.AI_CATEGORIES_EN,
     "ai_act.point": vocab.AI_POINTS_EN,
+    "ai_act.obligations": vocab.AI_OBLIGATIONS_EN,
     "ai_act.obligations.etat": vocab.ETATS_EN,
     "type": vocab.ADMINISTRATION_TYPES_EN,
     "administration.type": vocab.ADMINISTRATION_TYPES_EN,

@@ -23,7 +23,7 @@ from registry.web import record_view
 from registry.web.errors import NotFound
 from registry.web.i18n import current_language
 from registry.web.limits import check_filters
-from registry.web.overview import administration_labels
+from registry.web.overview import administration_labels, english_names
 from registry.web.resources import get_search, get_store
 
 bp = Blueprint("algorithmes", __name__)
@@ -193,6 +193,7 @@ def liste() -> str:
         facet_label=facet_label, value_label=value_label,
         options={name: facet_options(state, results, name) for name in FACETS}, sorts=SORT_LABELS,
         per_page_choices=PER_PAGE,
+        noms_en=english_names(get_store()) if current_language() == "en" else {},
         general_facets=[f for f in FACETS if f not in cat.CRITERIA_BY_KEY],
         criteria_facets=[f for f in FACETS if f in cat.CRITERIA_BY_KEY])
 
@@ -219,4 +220,6 @@ def fiche(ident: str) -> str:
                            parcours=record_view.recourse(row.meta, admin),
                            notification=notification, notification_error=notification_error,
                            deadline=record_view.deadline, ai=record_view.ai_act(row.meta),
-                           today=today)
+                           today=today,
+                           description_en=record_view.english_description(row.meta)
+                           if current_language() == "en" else None)

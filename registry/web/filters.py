@@ -38,6 +38,14 @@ def pourcentage(value: object) -> str:
     return percent_text(value, current_language())
 
 
+def rapport(figure: object) -> str:
+    """A coverage figure as « 13 / 120 (10,8 %) » in the page's language."""
+    n, total = getattr(figure, "n", None), getattr(figure, "N", None)
+    if n is None or total is None:
+        return str(figure)
+    return f"{nombre_fr(n)} / {nombre_fr(total)} ({pourcentage(getattr(figure, 'valeur', None))})"
+
+
 def en_francais(value: object) -> Markup:
     """Record text (always French) inside a page in another language: marked lang="fr"."""
     if current_language() == SOURCE or value is None or value == "":
@@ -184,7 +192,7 @@ def no_controls(value: object) -> object:
 def init_app(app: Flask) -> None:
     app.jinja_env.finalize = no_controls
     app.jinja_env.filters.update(
-        date_fr=date_fr, nombre_fr=nombre_fr, pourcentage=pourcentage, safe_url=safe_url,
+        date_fr=date_fr, nombre_fr=nombre_fr, pourcentage=pourcentage, rapport=rapport, safe_url=safe_url,
         contact_url=contact_url, host=host, shift_headings=shift_headings, extrait=extrait,
         choice=choice, libelle=libelle, aide=aide, en_francais=en_francais)
     app.jinja_env.globals.update(catalogue=cat, label=label, sections=sections,

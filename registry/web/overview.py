@@ -58,7 +58,8 @@ def _compute(store: Store) -> Overview:
     return Overview(
         total=len(rows),
         headline=coverage.headline(records),
-        recents=[{"id": r.id, "nom": r.nom, "administration": r.administration,
+        recents=[{"id": r.id, "nom": r.nom, "nom_en": r.meta.get("nom_en", ""),
+                  "administration": r.administration,
                   "derniere_modification": r.derniere_modification} for r in recents],
         domaines=[(key, text, domaines[key]) for key, text in cat.DOMAINES.items()
                   if key in domaines],
@@ -70,7 +71,8 @@ def _compute(store: Store) -> Overview:
 
 def _summary(row: Algorithme) -> dict:
     return {"id": row.id, "nom": row.nom, "domaine": row.domaine, "statut": row.statut,
-            "resume": row.meta.get("resume", "")}
+            "resume": row.meta.get("resume", ""), "nom_en": row.meta.get("nom_en", ""),
+            "resume_en": row.meta.get("resume_en", "")}
 
 
 def _pooled(records: list[Record]) -> coverage.Figure:
@@ -97,6 +99,12 @@ def administration_labels(store: Store) -> dict[str, str]:
     """Administration id -> the label a person recognises (its sigle, else its name)."""
     return _cached(store, "administration_labels", lambda: {  # type: ignore[return-value]
         a.id: a.sigle or a.nom for a in store.administration_rows()})
+
+
+def english_names(store: Store) -> dict[str, str]:
+    """Record id -> its hand-written English name, for the records that have one."""
+    return _cached(store, "english_names", lambda: {  # type: ignore[return-value]
+        row.id: str(row.meta["nom_en"]) for row in store.all() if row.meta.get("nom_en")})
 
 
 def get_overview(store: Store) -> Overview:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 
-from registry.cada.deadlines import next_deadline
+from registry.cada.deadlines import PHRASES_EN, next_deadline
 from registry.coverage import figures as coverage
 from registry.db.store import to_record
 from registry.records import catalogue as cat
@@ -208,6 +208,8 @@ def fiche(ident: str) -> str:
     today = date.today()
     echeances = [next_deadline(d, today) if isinstance(d, dict) else None
                  for d in row.meta.get("demandes") or []]
+    if current_language() == "en":
+        echeances = [(PHRASES_EN.get(e[0], e[0]), e[1]) if e else None for e in echeances]
     etats = [record.etat(c.key) for c in cat.CRITERIA]
     admin_row = get_store().administration(row.administration_id)
     admin = admin_row.meta if admin_row else {}

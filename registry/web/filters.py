@@ -192,8 +192,9 @@ def no_controls(value: object) -> object:
 def init_app(app: Flask) -> None:
     app.jinja_env.finalize = no_controls
     app.jinja_env.filters.update(
-        date_fr=date_fr, nombre_fr=nombre_fr, pourcentage=pourcentage, rapport=rapport, safe_url=safe_url,
-        contact_url=contact_url, host=host, shift_headings=shift_headings, extrait=extrait,
+        date_fr=date_fr, nombre_fr=nombre_fr, pourcentage=pourcentage, rapport=rapport,
+        safe_url=safe_url, contact_url=contact_url, host=host, shift_headings=shift_headings,
+        extrait=extrait,
         choice=choice, libelle=libelle, aide=aide, en_francais=en_francais)
     app.jinja_env.globals.update(catalogue=cat, label=label, sections=sections,
                                  action_url=action_url, traduit=traduit,

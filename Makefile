@@ -5,7 +5,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test system-deps run build test lint bench audit clean
+.PHONY: install install-test system-deps run build test lint bench audit clean translations \
+	translations-update
+
+# The interface's gettext catalogues (docs/translation.md): `make translations-update` extracts
+# the strings of registry/web and templates/ (babel.cfg) and merges them into each language's
+# messages.po; `make translations` compiles the .mo files the site reads (run and test do it).
+TRANSLATIONS := registry/translations
+BABEL_KEYWORDS := -k _l -k lazy_gettext
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +34,18 @@ install-test: $(VENV)/.installed-test
 system-deps:
 	bash scripts/install_system_deps.sh
 
-build: install
+build: install translations
 	$(BIN)/registry build
+
+translations: install
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) -D messages --statistics
+
+translations-update: install
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		--omit-header -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -D messages \
+		--ignore-obsolete --no-fuzzy-matching
+	rm $(TRANSLATIONS)/messages.pot
 
 # Absolute links (feeds, API, exports, letters) point where the site really is, unless
 # REGISTRY_SITE_URL is already set (a public address behind a proxy).
@@ -41,7 +58,7 @@ lint: install-test
 
 # Both cores (pytest-xdist); `make test PYTEST_ARGS="-m 'not slow'"` for the quick code tests.
 PYTEST_ARGS ?=
-test: install-test system-deps lint
+test: install-test system-deps lint translations
 	$(BIN)/registry validate --quiet
 	$(BIN)/python -m pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
 

@@ -2,7 +2,9 @@
 
 A checkout keeps the templates at the top level (``templates/``); the wheel installs them
 inside the package (``registry/templates``, see pyproject.toml). The static files are in
-``registry/static`` in both. A register's own files (records, state, instance) are settings
+``registry/static`` in both, the gettext catalogues of the interface in
+``registry/translations`` (``<lang>/LC_MESSAGES/messages.po`` and its compiled ``.mo``).
+A register's own files (records, state, instance) are settings
 (registry/config.py), never looked for here.
 """
 
@@ -12,6 +14,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
+TRANSLATIONS = PACKAGE / "translations"
 
 
 def templates_folder() -> Path:

@@ -9,7 +9,12 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-COMMAND = re.compile(r"\bregistry\s+[a-z][a-z-]*")
+from registry.cli import main as cli
+
+# `registry build`, `registry migrate`…: a real subcommand, so English prose ("the registry
+# for…") is not taken for one.
+_NAMES = "|".join(sorted(map(re.escape, cli.commands), key=len, reverse=True))
+COMMAND = re.compile(rf"\bregistry\s+(?:{_NAMES})\b")
 MAINTAINERS = ("/mainteneurs", "/maintenance")
 PER_KIND = 6  # pages of one kind (/algorithmes/…, /administrations/…) rendered at most
 LIMIT = 400

@@ -39,6 +39,8 @@ def test_the_wheel_holds_every_file_the_site_needs(wheel: Path) -> None:
     assert templates and templates <= names, sorted(templates - names)
     assert static <= names, sorted(static - names)
     assert "registry/search/synonyms.yaml" in names
+    assert {"registry/translations/en/LC_MESSAGES/messages.po",
+            "registry/translations/en/LC_MESSAGES/messages.mo"} <= names  # the English pages
     example = [n for n in names if n.startswith("registry/exemple/") and n.endswith(".md")]
     assert len(example) == 2
     text = zipfile.ZipFile(wheel).read(example[0]).decode()

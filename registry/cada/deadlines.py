@@ -41,6 +41,28 @@ EXPLANATIONS: dict[str, str] = {
                                "un samedi, un dimanche ou un jour férié",
 }
 
+# The same in English, for the interface's English pages (the letters stay French);
+# tests/test_i18n_catalogue.py checks that every key has its English text.
+STEPS_EN: dict[str, str] = {
+    "refus_implicite": "Implicit refusal if the administration has not answered",
+    "limite_saisine_cada": "Last day to refer the matter to the CADA",
+    "avis_cada_attendu": "CADA opinion expected (indicative time limit)",
+    "refus_confirme": "Refusal confirmed if the administration does not disclose",
+    "limite_recours_tribunal": "Last day to go to the administrative court",
+}
+EXPLANATIONS_EN: dict[str, str] = {
+    "refus_implicite": "receipt of the request + 1 month (Articles R311-12 and R311-13 of the "
+                       "CRPA)",
+    "limite_saisine_cada": "date of the refusal (implicit or express) + 2 months (Article R343-1 "
+                           "of the CRPA)",
+    "avis_cada_attendu": "registration of the referral by the CADA + 1 month (no legal effect)",
+    "refus_confirme": "registration of the referral by the CADA + 2 months (Article R343-5 of "
+                      "the CRPA)",
+    "limite_recours_tribunal": "refusal confirmed + 2 months (Article R421-1 of the Code of "
+                               "Administrative Justice); moved to the next working day when it "
+                               "falls on a Saturday, a Sunday or a public holiday",
+}
+
 
 class DateError(ValueError):
     """A date given by the user is malformed or incoherent; the message is in French."""
@@ -167,6 +189,19 @@ FOLLOWING: dict[str, str] = {
 EXPIRED = {
     "limite_saisine_cada": "délai de saisine de la CADA expiré depuis le",
     "limite_recours_tribunal": "délai de recours au tribunal expiré depuis le",
+}
+
+# next_deadline's phrases in English (keyed by the French phrase it returns).
+PHRASES_EN: dict[str, str] = {
+    "refus implicite en l'absence de réponse le": "implicit refusal without an answer on",
+    "saisine de la CADA possible jusqu'au": "referral to the CADA possible until",
+    "avis de la CADA attendu vers le": "CADA opinion expected around",
+    "refus confirmé faute de communication le": "refusal confirmed without disclosure on",
+    "recours au tribunal administratif possible jusqu'au": "appeal to the administrative court "
+                                                           "possible until",
+    "délai de saisine de la CADA expiré depuis le": "time limit to refer to the CADA expired "
+                                                    "on",
+    "délai de recours au tribunal expiré depuis le": "time limit to go to court expired on",
 }
 
 

@@ -45,6 +45,14 @@ LETTER_TYPES: dict[str, str] = {
     "relance": "Relance d'une demande de communication de documents administratifs",
     "saisine": "Saisine de la Commission d'accès aux documents administratifs",
 }
+# Their names on the form's English page (the letters themselves stay French).
+LETTER_TYPES_EN: dict[str, str] = {
+    "demande": "Request for administrative documents",
+    "explication": "Request for an explanation of an individual algorithmic decision",
+    "acces_donnees": "Request for access to my personal data and to the logic of the processing",
+    "relance": "Reminder of a request for administrative documents",
+    "saisine": "Referral to the Commission for Access to Administrative Documents (CADA)",
+}
 # Letters only the person concerned writes (no documents to choose, never published).
 PERSONAL_KINDS = ("explication", "acces_donnees")
 # A criterion whose documents are pre-selected in a demand letter has one of these states.

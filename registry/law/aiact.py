@@ -157,6 +157,60 @@ def _points() -> tuple[Point, ...]:
 POINTS: tuple[Point, ...] = _points()
 POINTS_BY_KEY = {p.key: p for p in POINTS}
 
+# English labels of the same keys (the interface's second language).
+CATEGORIES_EN: dict[str, str] = {
+    "interdit": "Prohibited practice (Article 5)",
+    "haut_risque": "High risk (Annex III)",
+    "transparence": "Transparency obligations (Article 50)",
+    "risque_minimal": "Minimal risk (no specific obligation)",
+    "hors_champ": "Outside the scope of the Regulation",
+    "non_concerne": "Not an AI system (fixed rules)",
+    "inconnu": "Unknown",
+}
+_ART_5_EN = {
+    "a": "subliminal or manipulative techniques", "b": "exploitation of vulnerabilities",
+    "c": "social scoring", "d": "prediction of offences based solely on profiling",
+    "e": "untargeted scraping of facial images",
+    "f": "emotion recognition in the workplace or at school",
+    "g": "biometric categorisation by sensitive characteristics",
+    "h": "real-time remote biometric identification in public spaces for law enforcement",
+}
+_ANNEX_III_EN = {
+    "1-a": "remote biometric identification", "1-b": "biometric categorisation",
+    "1-c": "emotion recognition", "2": "safety of critical infrastructure",
+    "3-a": "access, admission or assignment to education",
+    "3-b": "evaluation of learning outcomes",
+    "3-c": "assessment of the appropriate level of education",
+    "3-d": "monitoring of prohibited behaviour during tests",
+    "4-a": "recruitment and selection", "4-b": "decisions on work relationships",
+    "5-a": "eligibility for essential public benefits and services (granting, reducing, "
+           "revoking, reclaiming)",
+    "5-b": "creditworthiness", "5-c": "pricing of life and health insurance",
+    "5-d": "emergency calls and patient triage",
+    "6-a": "risk of a person becoming a victim of offences",
+    "6-b": "polygraphs (law enforcement)", "6-c": "reliability of evidence",
+    "6-d": "risk of offending or re-offending", "6-e": "profiling (law enforcement)",
+    "7-a": "polygraphs (migration)", "7-b": "risk assessment (migration)",
+    "7-c": "examination of applications for asylum, visas or residence permits",
+    "7-d": "detection or identification of persons (migration)",
+    "8-a": "assisting judicial authorities", "8-b": "influencing elections",
+}
+_ART_50_EN = {
+    "1": "system interacting with people", "2": "generation of synthetic content",
+    "3": "emotion recognition or biometric categorisation",
+    "4": "deep fakes and published texts of public interest",
+}
+POINTS_EN: dict[str, str] = {
+    **{f"art-5-1-{k}": f"Article 5(1)({k}): {text}" for k, text in _ART_5_EN.items()},
+    **{f"annexe-iii-{k}": f"Annex III, point {k.replace('-', ' ')}: {text}"
+       for k, text in _ANNEX_III_EN.items()},
+    "art-6-3": "Article 6(3): listed in Annex III but without significant risk (narrow "
+               "procedural or preparatory task, no profiling)",
+    **{f"art-50-{n}": f"Article 50({n}): {text}" for n, text in _ART_50_EN.items()},
+    "art-2-3": "Article 2(3): national security, defence, military purposes",
+    "art-2-6": "Article 2(6): scientific research",
+}
+
 
 @dataclass(frozen=True)
 class Obligation:

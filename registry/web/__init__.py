@@ -11,7 +11,7 @@ from registry.config import load_settings
 from registry.paths import STATIC, TEMPLATES
 from registry.state.legacy import migrate_quietly
 from registry.state.secrets import shared_secret
-from registry.web import caching, errors, limits, ratelimit, resources, security, urls
+from registry.web import caching, errors, i18n, limits, ratelimit, resources, security, urls
 from registry.web.responses import StrictJSONProvider
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     ratelimit.init_app(app)
     caching.init_app(app)  # after the address bounds, before any page is read
     urls.init_app(app)
+    i18n.init_app(app)  # the /en/ prefix wraps the whole application
     from registry.web import filters
 
     filters.init_app(app)

@@ -9,23 +9,25 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 
-from registry.cada.deadlines import next_deadline
+from registry.cada.deadlines import PHRASES_EN, next_deadline
 from registry.coverage import figures as coverage
 from registry.db.store import to_record
 from registry.records import catalogue as cat
 from registry.search import FACETS, SORTS, Results
 from registry.web import record_view
 from registry.web.errors import NotFound
+from registry.web.i18n import current_language
 from registry.web.limits import check_filters
-from registry.web.overview import administration_labels
+from registry.web.overview import administration_labels, english_names
 from registry.web.resources import get_search, get_store
 
 bp = Blueprint("algorithmes", __name__)
 
 PER_PAGE = (10, 20, 50, 100)
-SORT_LABELS = {"pertinence": "Pertinence", "nom": "Nom (A → Z)",
-               "recent": "Fiches revues récemment"}
+SORT_LABELS = {"pertinence": lazy_gettext("Pertinence"), "nom": lazy_gettext("Nom (A → Z)"),
+               "recent": lazy_gettext("Fiches revues récemment")}
 MAX_QUERY = 500  # characters of the query kept (the rest is ignored)
 MAX_VALUES = 20  # values kept per facet
 MAX_VALUE_LENGTH = 200
@@ -114,16 +116,18 @@ def toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, l
 
 
 def facet_label(name: str) -> str:
+    """A facet's name in the page's language (a criterion's or a field's label)."""
+    lang = current_language()
     criterion = cat.CRITERIA_BY_KEY.get(name)
-    return criterion.label if criterion else cat.label(name)
+    return criterion.label_for(lang) if criterion else cat.label(name, lang=lang)
 
 
 def value_label(name: str, value: str) -> str:
     if name == "administration":
         return administration_labels(get_store()).get(value, value)
     if name in cat.CRITERIA_BY_KEY:
-        return cat.choice_label("transparence.etat", value)
-    return cat.choice_label(name, value)
+        return cat.choice_label("transparence.etat", value, current_language())
+    return cat.choice_label(name, value, current_language())
 
 
 def facet_id(name: str, value: str) -> str:
@@ -163,6 +167,7 @@ def liste() -> str:
         facet_label=facet_label, value_label=value_label,
         options={name: facet_options(state, results, name) for name in FACETS}, sorts=SORT_LABELS,
         per_page_choices=PER_PAGE,
+        noms_en=english_names(get_store()) if current_language() == "en" else {},
         general_facets=[f for f in FACETS if f not in cat.CRITERIA_BY_KEY],
         criteria_facets=[f for f in FACETS if f in cat.CRITERIA_BY_KEY])
 
@@ -171,11 +176,14 @@ def liste() -> str:
 def fiche(ident: str) -> str:
     row = get_store().get(ident[:200])
     if row is None:
-        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+        raise NotFound(gettext("Aucun algorithme n'a l'identifiant « %(ident)s ».",
+                               ident=ident[:80]))
     record = to_record(row)
     today = date.today()
     echeances = [next_deadline(d, today) if isinstance(d, dict) else None
                  for d in row.meta.get("demandes") or []]
+    if current_language() == "en":
+        echeances = [(PHRASES_EN.get(e[0], e[0]), e[1]) if e else None for e in echeances]
     etats = [record.etat(c.key) for c in cat.CRITERIA]
     admin_row = get_store().administration(row.administration_id)
     admin = admin_row.meta if admin_row else {}
@@ -188,4 +196,6 @@ def fiche(ident: str) -> str:
                            parcours=record_view.recourse(row.meta, admin),
                            notification=notification, notification_error=notification_error,
                            deadline=record_view.deadline, ai=record_view.ai_act(row.meta),
-                           today=today)
+                           today=today,
+                           description_en=record_view.english_description(row.meta)
+                           if current_language() == "en" else None)

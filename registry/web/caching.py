@@ -160,7 +160,9 @@ def validators(kind: Kind) -> Validators | None:
     environ = request.environ
     digest = hashlib.sha256("\0".join((
         current_app.extensions["registry_code"], build, today.isoformat(),
-        environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))).encode())
+        # SCRIPT_NAME holds the language prefix (/en, registry/web/i18n.py): one page per language
+        environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""))).encode())
     last = datetime.fromtimestamp(int(max(published_at, midnight)), UTC)
     return Validators(build, digest.hexdigest()[:40], last, kind)
 

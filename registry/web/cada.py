@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -19,12 +21,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.cada.deadlines import (
     EXPLANATIONS,
+    EXPLANATIONS_EN,
+    STEPS_EN,
     DateError,
     compute_deadlines,
     date_fr,
@@ -32,6 +35,7 @@ from registry.cada.deadlines import (
 )
 from registry.cada.letters import (
     LETTER_TYPES,
+    LETTER_TYPES_EN,
     LetterError,
     LetterRequest,
     Requester,
@@ -51,6 +55,7 @@ from registry.records.model import Record
 from registry.records.validate import EMAIL_RE
 from registry.web.errors import NotFound
 from registry.web.forms import SafeForm
+from registry.web.i18n import current_language
 from registry.web.ratelimit import take
 from registry.web.resources import get_store
 from registry.web.responses import private
@@ -68,20 +73,21 @@ def _rate_limit() -> None:
     if request.method != "POST":
         return
     take("lettres", POSTS_PER_LETTER * int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)),
-         3600.0, "Vous avez produit trop de lettres depuis votre adresse en peu de temps. "
-                 "Réessayez plus tard.")
+         3600.0, gettext("Vous avez produit trop de lettres depuis votre adresse en peu de "
+                         "temps. Réessayez plus tard."))
 
 
 class FrenchDateField(DateField):
-    """A date field (AAAA-MM-JJ, as sent by <input type="date">) with a French message."""
+    """A date field (AAAA-MM-JJ, as sent by <input type="date">) with a message in the
+    page's language."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError("Date invalide : utilisez le format AAAA-MM-JJ "
-                             "(ex. 2026-03-10).") from None
+            raise ValueError(gettext("Date invalide : utilisez le format AAAA-MM-JJ "
+                                     "(ex. 2026-03-10).")) from None
 
 
 class CheckboxesField(SelectMultipleField):
@@ -92,58 +98,64 @@ class CheckboxesField(SelectMultipleField):
         allowed = set(self.choices or {})
         unknown = [v for v in self.data or [] if v not in allowed]
         if unknown:
-            raise ValidationError("Document inconnu : " + ", ".join(unknown[:5]))
+            raise ValidationError(gettext("Document inconnu : %(valeurs)s",
+                                          valeurs=", ".join(unknown[:5])))
+
+
+def _at_most(n: int) -> object:
+    return _l("%(n)s caractères au plus.", n=n)
 
 
 class DemandeForm(SafeForm):
-    class Meta:
-        locales = ("fr",)
+    """The letter form. Labels, help and messages follow the page's language (Flask-WTF
+    gives wtforms' own messages in the Babel locale); the letter itself is French."""
 
-        def get_translations(self, form: FlaskForm):  # noqa: ANN201
-            return DefaultMeta.get_translations(self, form)  # wtforms' own French messages
-
-    kind = RadioField("Type de lettre", choices=dict(LETTER_TYPES), default="demande",
-                      validators=[DataRequired("Choisissez le type de lettre.")])
-    nom = StringField("Nom et prénom, ou nom de l'association", validators=[
-        DataRequired("Indiquez votre nom ou celui de l'association."),
-        Length(max=200, message="200 caractères au plus.")])
-    qualite = StringField("Qualité (facultatif)", validators=[
-        Optional(), Length(max=200, message="200 caractères au plus.")],
-        description="Par exemple « présidente de l'association », ou pour une association : "
-                    "forme juridique, siège et nom du représentant.")
-    adresse = TextAreaField("Adresse postale (facultatif)", validators=[
-        Optional(), Length(max=500, message="500 caractères au plus.")])
-    email = EmailField("Courriel pour la réponse (facultatif)", validators=[
-        Optional(), Length(max=200, message="200 caractères au plus."),
-        Regexp(EMAIL_RE, message="Adresse de courriel invalide (ex. nom@exemple.fr).")])
-    documents = CheckboxesField("Documents demandés")
-    date_lettre = FrenchDateField("Date de la lettre", validators=[
-        DataRequired("Indiquez la date de la lettre (AAAA-MM-JJ).")])
-    date_demande = FrenchDateField("Date d'envoi de la demande initiale", validators=[Optional()],
-                                   description="Pour une relance ou une saisine de la CADA.")
-    reception = FrenchDateField("Date de réception par l'administration (si connue)",
+    kind = RadioField(_l("Type de lettre"), choices=dict(LETTER_TYPES), default="demande",
+                      validators=[DataRequired(_l("Choisissez le type de lettre."))])
+    nom = StringField(_l("Nom et prénom, ou nom de l'association"), validators=[
+        DataRequired(_l("Indiquez votre nom ou celui de l'association.")),
+        Length(max=200, message=_at_most(200))])
+    qualite = StringField(_l("Qualité (facultatif)"), validators=[
+        Optional(), Length(max=200, message=_at_most(200))],
+        description=_l("Par exemple « présidente de l'association », ou pour une association : "
+                       "forme juridique, siège et nom du représentant."))
+    adresse = TextAreaField(_l("Adresse postale (facultatif)"), validators=[
+        Optional(), Length(max=500, message=_at_most(500))])
+    email = EmailField(_l("Courriel pour la réponse (facultatif)"), validators=[
+        Optional(), Length(max=200, message=_at_most(200)),
+        Regexp(EMAIL_RE, message=_l("Adresse de courriel invalide (ex. nom@exemple.fr)."))])
+    documents = CheckboxesField(_l("Documents demandés"))
+    date_lettre = FrenchDateField(_l("Date de la lettre"), validators=[
+        DataRequired(_l("Indiquez la date de la lettre (AAAA-MM-JJ)."))])
+    date_demande = FrenchDateField(_l("Date d'envoi de la demande initiale"),
+                                   validators=[Optional()],
+                                   description=_l("Pour une relance ou une saisine de la CADA."))
+    reception = FrenchDateField(_l("Date de réception par l'administration (si connue)"),
                                 validators=[Optional()],
-                                description="Accusé de réception ou avis de réception du "
-                                            "recommandé ; à défaut, la date d'envoi est "
-                                            "retenue.")
-    refus_expres = FrenchDateField("Date du refus écrit (s'il y en a un)",
+                                description=_l("Accusé de réception ou avis de réception du "
+                                               "recommandé ; à défaut, la date d'envoi est "
+                                               "retenue."))
+    refus_expres = FrenchDateField(_l("Date du refus écrit (s'il y en a un)"),
                                    validators=[Optional()])
     enregistrement_cada = FrenchDateField(
-        "Date d'enregistrement de votre saisine par la CADA (si elle est faite)",
+        _l("Date d'enregistrement de votre saisine par la CADA (si elle est faite)"),
         validators=[Optional()],
-        description="Elle figure dans l'accusé de réception de la CADA ; elle permet de "
-                    "calculer la date attendue de l'avis, du refus confirmé et la limite du "
-                    "recours au tribunal administratif.")
-    decision_reference = StringField("Référence de la décision vous concernant", validators=[
-        Optional(), Length(max=200, message="200 caractères au plus.")],
-        description="Pour une demande d'explication individuelle.")
-    decision_date = FrenchDateField("Date de cette décision", validators=[Optional()])
-    destinataire = TextAreaField("Service qui a pris la décision : son nom et son adresse "
-                                 "(facultatif)", validators=[
-        Optional(), Length(max=600, message="600 caractères au plus.")],
-        description="Recopiez l'en-tête de la décision reçue (par exemple « CAF de la "
-                    "Gironde, 33085 Bordeaux Cedex »). Sans adresse, la lettre est adressée à "
-                    "la personne responsable de l'accès aux documents de l'administration.")
+        description=_l("Elle figure dans l'accusé de réception de la CADA ; elle permet de "
+                       "calculer la date attendue de l'avis, du refus confirmé et la limite du "
+                       "recours au tribunal administratif."))
+    decision_reference = StringField(_l("Référence de la décision vous concernant"),
+                                     validators=[Optional(),
+                                                 Length(max=200, message=_at_most(200))],
+                                     description=_l("Pour une demande d'explication "
+                                                    "individuelle."))
+    decision_date = FrenchDateField(_l("Date de cette décision"), validators=[Optional()])
+    destinataire = TextAreaField(_l("Service qui a pris la décision : son nom et son adresse "
+                                    "(facultatif)"), validators=[
+        Optional(), Length(max=600, message=_at_most(600))],
+        description=_l("Recopiez l'en-tête de la décision reçue (par exemple « CAF de la "
+                       "Gironde, 33085 Bordeaux Cedex »). Sans adresse, la lettre est adressée "
+                       "à la personne responsable de l'accès aux documents de "
+                       "l'administration."))
 
     DATE_FIELDS = ("date_lettre", "date_demande", "reception", "refus_expres",
                    "enregistrement_cada", "decision_date")
@@ -152,7 +164,8 @@ class DemandeForm(SafeForm):
 def _record(ident: str) -> Record:
     row = get_store().get(ident)
     if row is None:
-        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+        raise NotFound(gettext("Aucun algorithme n'a l'identifiant « %(ident)s ».",
+                               ident=ident[:80]))
     return to_record(row)
 
 
@@ -163,8 +176,11 @@ def _administration(record: Record) -> dict:
 
 
 def _form(record: Record) -> DemandeForm:
+    lang = current_language()
     form = DemandeForm()
-    form.documents.choices = {c.key: c.label for c in requestable_criteria()}
+    form.documents.choices = {c.key: c.label_for(lang) for c in requestable_criteria()}
+    if lang == "en":
+        form.kind.choices = list(LETTER_TYPES_EN.items())
     if request.method == "GET":
         form.documents.data = default_documents(record)
         form.date_lettre.data = date.today()
@@ -194,7 +210,7 @@ def _page(template: str, status: int = 200, **context: object) -> Response:
 def _show_form(record: Record, form: DemandeForm, status: int = 200) -> Response:
     etats = {c.key: record.etat(c.key) for c in requestable_criteria()}
     return _page("cada/formulaire.html", status, record=record, meta=record.meta, form=form,
-                 etats=etats, criteria=cat.CRITERIA_BY_KEY)
+                 etats_fiche=etats, criteria=cat.CRITERIA_BY_KEY)
 
 
 def _letter_or_form(ident: str):  # noqa: ANN202
@@ -222,11 +238,11 @@ def formulaire(ident: str) -> Response:
     record, form, letter = _letter_or_form(ident)
     if letter is None:
         return _show_form(record, form, 422)
-    deadlines = [(label, when, EXPLANATIONS[key]) for key, label, when
+    deadlines = [(step_label(key, label), when, explanation(key)) for key, label, when
                  in letter.deadlines.steps() if when]
     return _page("cada/apercu.html", record=record, meta=record.meta, form=form, letter=letter,
                  deadlines=deadlines, madada=madada_url(record, letter),
-                 mailto=_mailto(letter), date_fr=date_fr,
+                 mailto=_mailto(letter), date_fr=date_fr, step_label=step_label,
                  administration=_administration(record))
 
 
@@ -279,7 +295,8 @@ def ics(ident: str) -> Response:
     def render(letter) -> Response:  # noqa: ANN001
         keys = [key for key, _, when in letter.deadlines.steps() if when]
         if only and only not in keys:
-            raise NotFound(f"Échéance « {only[:40]} » inconnue pour cette lettre.")
+            raise NotFound(gettext("Échéance « %(cle)s » inconnue pour cette lettre.",
+                                   cle=only[:40]))
         start = letter.deadlines.reception.isoformat()
         name = f"{only.replace('_', '-')}-{ident}-{start}.ics" if only else \
             f"echeances-{letter.kind}-{ident}-{start}.ics"
@@ -309,7 +326,7 @@ def delais() -> Response:
                                           values["enregistrement_cada"])
         except DateError as err:
             error = str(err)
-    steps = [(key, label, when, EXPLANATIONS[key]) for key, label, when
+    steps = [(key, step_label(key, label), when, explanation(key)) for key, label, when
              in deadlines.steps()] if deadlines else []
     if request.args.get("format") == "ics" and deadlines:
         return private(Response(render_ics(deadlines, "demande d'accès aux documents",
@@ -325,7 +342,19 @@ def delais() -> Response:
 
 
 _DELAIS_LABELS = {
-    "reception": "Date de réception de la demande par l'administration",
-    "refus_expres": "Date du refus écrit, s'il y en a un",
-    "enregistrement_cada": "Date d'enregistrement de la saisine par la CADA, si elle est faite",
+    "reception": _l("Date de réception de la demande par l'administration"),
+    "refus_expres": _l("Date du refus écrit, s'il y en a un"),
+    "enregistrement_cada": _l("Date d'enregistrement de la saisine par la CADA, si elle est "
+                              "faite"),
 }
+
+
+def step_label(key: str, label: str) -> str:
+    """A deadline's name in the page's language (`label`: the French one)."""
+    return STEPS_EN.get(key, label) if current_language() == "en" else label
+
+
+def explanation(key: str) -> str:
+    """How a deadline is computed, in the page's language."""
+    return (EXPLANATIONS_EN if current_language() == "en" else EXPLANATIONS).get(key, "")
+

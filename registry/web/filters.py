@@ -11,15 +11,66 @@ import nh3
 from flask import Flask, url_for
 from markupsafe import Markup
 
+from registry.locales import SOURCE, date_text, number_text, percent_text
 from registry.records import catalogue as cat
-from registry.text import CONTROL_RE, french_date, french_number
+from registry.text import CONTROL_RE
+from registry.web.i18n import current_language
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def nombre_fr(value: object) -> str:
-    """34500000 -> « 34 500 000 » (narrow no-break spaces), 1.5 -> « 1,5 »."""
-    return french_number(value)
+    """A number in the page's language: 34500000 -> « 34 500 000 » (narrow no-break
+    spaces) or « 34,500,000 »; 1.5 -> « 1,5 » or « 1.5 ». (The name is older than the
+    English pages: every template uses it.)"""
+    return number_text(value, current_language())
+
+
+def date_fr(value: object) -> str:
+    """A date (or YYYY[-MM[-DD]]) in the page's language: « 1er mars 2026 », « March 1, 2026 »."""
+    return date_text(value, current_language())  # type: ignore[arg-type]
+
+
+def pourcentage(value: object) -> str:
+    """A percentage (already × 100: 10.8) in the page's language: « 10,8 % », « 10.8% »."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return percent_text(None)
+    return percent_text(value, current_language())
+
+
+def rapport(figure: object) -> str:
+    """A coverage figure as « 13 / 120 (10,8 %) » in the page's language."""
+    n, total = getattr(figure, "n", None), getattr(figure, "N", None)
+    if n is None or total is None:
+        return str(figure)
+    return f"{nombre_fr(n)} / {nombre_fr(total)} ({pourcentage(getattr(figure, 'valeur', None))})"
+
+
+def en_francais(value: object) -> Markup:
+    """Record text (always French) inside a page in another language: marked lang="fr"."""
+    if current_language() == SOURCE or value is None or value == "":
+        return Markup.escape("" if value is None else value)
+    return Markup('<span lang="fr">%s</span>') % value
+
+
+def traduit(meta: dict, key: str) -> Markup:
+    """A record's `key` (nom, resume) in the page's language: its hand-written `<key>_en`
+    on English pages when it has one, else the French text marked lang="fr"."""
+    if current_language() == "en" and meta.get(f"{key}_en"):
+        return Markup.escape(meta[f"{key}_en"])
+    return en_francais(meta.get(key, ""))
+
+
+def texte_traduit(meta: dict, key: str) -> str:
+    """The same, as plain text (titles, meta descriptions: no markup)."""
+    if current_language() == "en" and meta.get(f"{key}_en"):
+        return str(meta[f"{key}_en"])
+    return str(meta.get(key, ""))
+
+
+def lang_fr() -> Markup:
+    """` lang="fr"` for an element holding French content on a page in another language."""
+    return Markup(' lang="fr"') if current_language() != SOURCE else Markup("")
 
 
 def safe_url(value: object) -> str:
@@ -59,13 +110,18 @@ class Section:
     """A section of the record page: its scalar/object fields, then its list fields."""
 
     key: str
-    label: str
+    label_fr: str
     simples: tuple[cat.Field, ...]
     listes: tuple[cat.Field, ...]
 
     @property
     def fields(self) -> tuple[cat.Field, ...]:
         return self.simples + self.listes
+
+    @property
+    def label(self) -> str:
+        """The section's title in the page's language."""
+        return cat.section_label(self.key, current_language())
 
 
 LIST_TYPES = (cat.OBJECT_LIST, cat.ETAT_MAP)
@@ -94,16 +150,35 @@ def action_url(endpoint: str, ident: str, endpoints: set[str]) -> str | None:
 
 
 @cache
+def _label(path: str, lang: str) -> str:
+    return cat.label(path, lang=lang)
+
+
 def label(path: str) -> str:
-    """The catalogue label of a dotted field path (cached: the catalogue never changes)."""
-    return cat.label(path)
+    """The catalogue label of a dotted field path in the page's language (cached: the
+    catalogue never changes)."""
+    return _label(path, current_language())
 
 
 def choice(value: object, path: str) -> str:
-    """The French label of a controlled value."""
-    labels = cat.CHOICE_LABELS.get(path)
-    text = str(value)
-    return labels.get(text, text) if labels else text
+    """The label of a controlled value in the page's language."""
+    return cat.choice_label(path, value, current_language())
+
+
+def libelle(item: cat.Field | cat.Criterion) -> str:
+    """A field's or a criterion's label in the page's language."""
+    return item.label_for(current_language())
+
+
+def aide(item: cat.Field) -> str:
+    """A field's help in the page's language."""
+    return item.help_for(current_language())
+
+
+def etats() -> dict[str, str]:
+    """The publication states and their labels in the page's language."""
+    return cat.CHOICE_LABELS_OF_LANGUAGE.get(current_language(), cat.CHOICE_LABELS)[
+        "transparence.etat"]
 
 
 def no_controls(value: object) -> object:
@@ -117,11 +192,13 @@ def no_controls(value: object) -> object:
 def init_app(app: Flask) -> None:
     app.jinja_env.finalize = no_controls
     app.jinja_env.filters.update(
-        date_fr=french_date, nombre_fr=nombre_fr, safe_url=safe_url, contact_url=contact_url,
-        host=host, shift_headings=shift_headings, extrait=extrait,
-        choice=choice)
+        date_fr=date_fr, nombre_fr=nombre_fr, pourcentage=pourcentage, rapport=rapport,
+        safe_url=safe_url, contact_url=contact_url, host=host, shift_headings=shift_headings,
+        extrait=extrait,
+        choice=choice, libelle=libelle, aide=aide, en_francais=en_francais)
     app.jinja_env.globals.update(catalogue=cat, label=label, sections=sections,
-                                 action_url=action_url,
+                                 action_url=action_url, traduit=traduit,
+                                 texte_traduit=texte_traduit, lang_fr=lang_fr, etats=etats,
                                  site_name=str(app.config.get("SITE_NAME") or ""),
                                  publisher=str(app.config.get("PUBLISHER") or ""))
 

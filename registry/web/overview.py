@@ -58,7 +58,8 @@ def _compute(store: Store) -> Overview:
     return Overview(
         total=len(rows),
         headline=coverage.headline(records),
-        recents=[{"id": r.id, "nom": r.nom, "administration": r.administration,
+        recents=[{"id": r.id, "nom": r.nom, "nom_en": r.meta.get("nom_en", ""),
+                  "administration": r.administration,
                   "derniere_modification": r.derniere_modification} for r in recents],
         domaines=[(key, text, domaines[key]) for key, text in cat.DOMAINES.items()
                   if key in domaines],
@@ -70,7 +71,8 @@ def _compute(store: Store) -> Overview:
 
 def _summary(row: Algorithme) -> dict:
     return {"id": row.id, "nom": row.nom, "domaine": row.domaine, "statut": row.statut,
-            "resume": row.meta.get("resume", "")}
+            "resume": row.meta.get("resume", ""), "nom_en": row.meta.get("nom_en", ""),
+            "resume_en": row.meta.get("resume_en", "")}
 
 
 def _pooled(records: list[Record]) -> coverage.Figure:
@@ -104,6 +106,12 @@ def per_build(store: Store, name: str, compute: Callable[[], object]) -> object:
     """`compute()` once per build generation, kept in memory until the next build (for
     figures over every record that other pages show)."""
     return cached(store, name, compute)
+
+
+def english_names(store: Store) -> dict[str, str]:
+    """Record id -> its hand-written English name, for the records that have one."""
+    return cached(store, "english_names", lambda: {  # type: ignore[return-value]
+        row.id: str(row.meta["nom_en"]) for row in store.all() if row.meta.get("nom_en")})
 
 
 def get_overview(store: Store) -> Overview:

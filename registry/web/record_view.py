@@ -15,7 +15,7 @@ from registry.law import aiact
 from registry.law.recourse import RecoursePath, path_for
 from registry.records import catalogue as cat
 from registry.records import citations
-from registry.rendering import citation_link
+from registry.rendering import citation_link, render_record_body
 
 _DELAI = re.compile(r"^(\d+) (jour|jours|mois|an|ans)$")
 
@@ -38,6 +38,17 @@ class Citations:
         parts = [citation_link(k, self.numbers[k], 0, self.titles.get(k, ""))
                  for k in citations.as_keys(value) if k in self.numbers]
         return Markup("".join(parts).replace('id="renvoi-', 'data-renvoi="'))
+
+
+def english_description(meta: dict) -> Markup | None:
+    """The record's hand-written English description (Markdown, sanitised, its ``[^cle]``
+    citations numbered as in the French body), or None when it has none. Bounded: the
+    catalogue caps ``description_en`` at 8,000 characters."""
+    text = meta.get("description_en")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    cites = Citations.of(meta)
+    return Markup(render_record_body(text[:8000], cites.numbers, cites.titles))
 
 
 def deadline(start: date, delai: str) -> date | None:

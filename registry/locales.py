@@ -1,0 +1,59 @@
+"""The languages of the interface, and dates, numbers and percentages written per language.
+
+French is the source language of the registry (records, letters, the field catalogue's
+first labels) and its default; English is the second language of the interface. French
+keeps the registry's own typography (« 1er mars 2026 », « 10,8 % », narrow no-break spaces
+between thousands); every other language is formatted by Babel from the CLDR data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as babel_date
+from babel.numbers import format_decimal, format_percent
+
+from registry.text import french_date
+
+SOURCE = "fr"  # the language records, letters and the catalogue's first labels are in
+LANGUAGES: tuple[str, ...] = ("fr", "en")  # the interface's languages, default first
+NAMES = {"fr": "Français", "en": "English"}  # each language in its own words
+DASH = "—"  # no figure (a percentage over nothing)
+
+
+def date_text(value: date | str | None, lang: str = SOURCE) -> str:
+    """« 10 juin 2026 » / « June 10, 2026 »; « juin 2026 » / « June 2026 » and « 2026 » for
+    partial dates (YYYY-MM, YYYY); a value that is no date comes back unchanged."""
+    if lang == SOURCE or value is None or value == "":
+        return french_date(value)
+    if isinstance(value, date):
+        return babel_date(value, "long", locale=lang)
+    parts = str(value)[:10].split("-")
+    try:
+        if len(parts) == 3:
+            return babel_date(date(int(parts[0]), int(parts[1]), int(parts[2])), "long",
+                              locale=lang)
+        if len(parts) == 2:
+            return babel_date(date(int(parts[0]), int(parts[1]), 1), "MMMM y", locale=lang)
+    except (ValueError, IndexError):
+        return str(value)
+    return parts[0]
+
+
+def number_text(value: object, lang: str = SOURCE) -> str:
+    """34500000 -> « 34 500 000 » / « 34,500,000 »; 1.5 -> « 1,5 » / « 1.5 » (two decimals at
+    most); anything but a number comes back as text."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    return format_decimal(value, format="#,##0.##", locale=lang)
+
+
+def percent_text(value: Decimal | float | None, lang: str = SOURCE) -> str:
+    """A percentage already multiplied by 100 (``Decimal('10.8')``) -> « 10,8 % » /
+    « 10.8% »; None -> « — »."""
+    if value is None:
+        return DASH
+    if lang == SOURCE:
+        return f"{value}".replace(".", ",") + " %"
+    return format_percent(Decimal(str(value)) / 100, locale=lang, decimal_quantization=False)

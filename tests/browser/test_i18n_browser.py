@@ -1,0 +1,66 @@
+"""The English site in a real browser (Chromium, axe-core, 1280 and 375 px): home, search,
+a record with English fields, coverage (its template is translated in a second pass: here
+only that it works and is axe clean) and the CADA letter form."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+# The coverage page's criteria table is wider than 375 px in French too (its template
+# belongs to the second pass and to issue 17's work): only axe is checked there for now.
+WIDTH_EXEMPT = {"/en/couverture"}
+PAGES = ["/en/", "/en/algorithmes?q=allocataires", "/en/algorithmes/cnaf-score-risque",
+         "/en/couverture", "/en/algorithmes/cnaf-score-risque/demande"]
+
+
+def _axe_clean(page: Page) -> None:
+    results = AXE.run(page)
+    bad = [(v["id"], [n["target"] for n in v["nodes"]][:5])
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
+def test_browse_the_english_site(page: Page, live_server: str) -> None:
+    page.goto(live_server + "/en/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_label("Search for an algorithm").fill("allocataires")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/en/algorithmes\?q=allocataires"))
+    expect(page.locator("h2.nombre-resultats")).to_contain_text("result")
+    page.get_by_role("link", name=re.compile("^Benefit recipients")).first.click()
+    expect(page).to_have_url(live_server + "/en/algorithmes/cnaf-score-risque")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Benefit recipients")
+    expect(page.get_by_role("heading", name="Are you affected?")).to_be_visible()
+    expect(page.get_by_role("button", name="Print the record")).to_be_visible()
+    page.get_by_role("link", name="Request the documents").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Request the documents")
+    expect(page.get_by_text("Kind of letter")).to_be_visible()
+    # the language switch leads to the same page in French
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+    expect(page).to_have_url(live_server + "/algorithmes/cnaf-score-risque/demande")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_text("Type de lettre")).to_be_visible()
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_english_pages_axe_clean(page: Page, live_server: str, path: str) -> None:
+    page.goto(live_server + path)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    _axe_clean(page)
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_english_pages_at_375_px(mobile: Page, live_server: str, path: str) -> None:
+    mobile.goto(live_server + path)
+    width = mobile.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 or path in WIDTH_EXEMPT, f"horizontal scroll at 375 px: {width}px"
+    _axe_clean(mobile)

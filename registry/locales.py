@@ -8,6 +8,7 @@ between thousands); every other language is formatted by Babel from the CLDR dat
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -57,3 +58,25 @@ def percent_text(value: Decimal | float | None, lang: str = SOURCE) -> str:
     if lang == SOURCE:
         return f"{value}".replace(".", ",") + " %"
     return format_percent(Decimal(str(value)) / 100, locale=lang, decimal_quantization=False)
+
+
+_UNITS_EN = {"jour": ("day", "days"), "semaine": ("week", "weeks"), "mois": ("month", "months"),
+             "an": ("year", "years")}
+_DURATION = re.compile(r"^(\d+) (jour|semaine|mois|an)s?( francs?)?$")
+
+
+def duration_text(value: str, lang: str = SOURCE) -> str | None:
+    """A time limit as written in the records (« 2 mois », « 45 jours », « 1 an », « aucun »)
+    in `lang`; None when it is not one of these simple forms (the caller keeps the French)."""
+    value = value.strip()
+    if lang == SOURCE:
+        return value
+    if value == "aucun":
+        return "none"
+    found = _DURATION.match(value)
+    if found is None:
+        return None
+    n = int(found.group(1))
+    one, many = _UNITS_EN[found.group(2)]
+    clear = " clear" if found.group(3) else ""
+    return f"{n}{clear} {one if n == 1 else many}"

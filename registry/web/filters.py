@@ -11,7 +11,7 @@ import nh3
 from flask import Flask, url_for
 from markupsafe import Markup
 
-from registry.locales import SOURCE, date_text, number_text, percent_text
+from registry.locales import SOURCE, date_text, duration_text, number_text, percent_text
 from registry.records import catalogue as cat
 from registry.text import CONTROL_RE
 from registry.web.i18n import current_language
@@ -66,6 +66,13 @@ def texte_traduit(meta: dict, key: str) -> str:
     if current_language() == "en" and meta.get(f"{key}_en"):
         return str(meta[f"{key}_en"])
     return str(meta.get(key, ""))
+
+
+def duree(value: object) -> Markup:
+    """A time limit (« 2 mois ») in the page's language; French, marked lang="fr", when it is
+    not one of the simple forms registry/locales.py translates."""
+    text = duration_text(str(value or ""), current_language())
+    return en_francais(value) if text is None else Markup.escape(text)
 
 
 def lang_fr() -> Markup:
@@ -195,7 +202,7 @@ def init_app(app: Flask) -> None:
         date_fr=date_fr, nombre_fr=nombre_fr, pourcentage=pourcentage, rapport=rapport,
         safe_url=safe_url, contact_url=contact_url, host=host, shift_headings=shift_headings,
         extrait=extrait,
-        choice=choice, libelle=libelle, aide=aide, en_francais=en_francais)
+        choice=choice, libelle=libelle, aide=aide, en_francais=en_francais, duree=duree)
     app.jinja_env.globals.update(catalogue=cat, label=label, sections=sections,
                                  action_url=action_url, traduit=traduit,
                                  texte_traduit=texte_traduit, lang_fr=lang_fr, etats=etats,

@@ -28,12 +28,11 @@ from registry.text import slugify
 from registry.web.contribute_forms import (
     SignalementForm,
     attach_problems,
-    form_meta,
     record_form_class,
-    record_formdata,
     rows_for,
 )
 from registry.web.errors import NotFound
+from registry.web.proposal_data import form_meta, record_formdata
 from registry.web.proposal_steps import (
     DETAILS,
     STEP_LABELS,

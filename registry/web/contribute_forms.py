@@ -91,7 +91,7 @@ def _leaf(f: cat.Field, path: str, top: bool) -> Field:
     lang = current_language()
     label = f.label_for(lang)
     help_text = f.help_for(lang) + (" " + gettext("Exemple : %(exemple)s.",
-                                                  exemple=example(f)[5:-1])
+                                                  exemple=example(f)[5:-1].rstrip("."))
                                     if example(f) else "")
     if f.type == cat.ENUM:
         return SelectField(label, choices=_choices(path, f), description=help_text,

@@ -376,3 +376,11 @@ def test_maintainer_pages_in_english(contrib_site: dict) -> None:
     journal = _page(client.get("/en/contributions/journal"))
     assert journal.find("h1").get_text() == "Decisions log"
     assert f"no. {sub.id} — Proposed correction" in journal.get_text()
+
+
+def test_english_feed_of_a_translated_record_uses_its_english_name(client) -> None:  # noqa: ANN001
+    feed = ET.fromstring(client.get(f"/en/algorithmes/{RECORD}/flux.atom").data)
+    title = feed.findtext(f"{ATOM}title")
+    assert title.startswith("Benefit recipients") and title.endswith(": changes to the record")
+    french = ET.fromstring(client.get(f"/algorithmes/{RECORD}/flux.atom").data)
+    assert french.findtext(f"{ATOM}title").startswith("Score de risque")

@@ -15,6 +15,7 @@ from registry.opendata import feeds
 from registry.records.diff import label_of
 from registry.records.versions import GitError, Version, file_history, recent_changes
 from registry.web.errors import NotFound
+from registry.web.filters import texte_traduit
 from registry.web.i18n import current_language
 from registry.web.resources import get_store
 from registry.web.urls import external_url
@@ -84,7 +85,8 @@ def flux_fiche(ident: str) -> Response:
         raise NotFound(gettext("Aucun algorithme n'a l'identifiant « %(ident)s ».",
                                ident=ident[:80]))
     return _feed(_changes({row.id}), {row.id: row.nom},
-                 gettext("%(nom)s : modifications de la fiche", nom=row.nom),
+                 gettext("%(nom)s : modifications de la fiche",
+                         nom=texte_traduit(row.meta, "nom")),
                  _url("history.flux_fiche", ident=row.id),
                  _url("algorithmes.fiche", ident=row.id))
 

@@ -340,6 +340,10 @@ def test_maintainer_pages_in_english(contrib_site: dict) -> None:
     sub = subs.create(engine, "correction", "caf-essai", {**current.meta, "statut": "abandonne"},
                       current.body, message="Arrêté.",
                       base_hash=subs.file_hash(contrib_site["data"] / "caf-essai.md"))
+    sent_away = client.get(f"/en/mainteneurs/contributions/{sub.id}")
+    assert sent_away.status_code == 302
+    assert sent_away.headers["Location"] == \
+        f"/en/mainteneurs/connexion?next=/en/mainteneurs/contributions/{sub.id}"
     login = soup(client, "/en/mainteneurs/connexion")
     assert login.html["lang"] == "en"
     assert login.find("h1").get_text() == "Maintainer login"
@@ -353,8 +357,10 @@ def test_maintainer_pages_in_english(contrib_site: dict) -> None:
     assert "Wrong username or password" in _page(wrong).select_one("#password-erreur").text
     values = form_values(client.get("/en/mainteneurs/connexion").data)
     done = client.post("/en/mainteneurs/connexion",
-                       data={**values, "login": "camille", "password": PASSWORD})
-    assert done.status_code == 303 and done.headers["Location"] == "/en/mainteneurs"
+                       data={**values, "login": "camille", "password": PASSWORD,
+                             "next": f"/en/mainteneurs/contributions/{sub.id}"})
+    assert done.status_code == 303
+    assert done.headers["Location"] == f"/en/mainteneurs/contributions/{sub.id}"
     queue = _page(client.get("/en/mainteneurs"))
     assert queue.find("h1").get_text() == "Contribution queue"
     assert "1 contribution awaiting review out of 1." in queue.get_text()

@@ -131,8 +131,8 @@ def _require_login():  # noqa: ANN202
                accounts.get(_engine(), login)) if login else None
     if account is None:
         session.pop(SESSION_KEY, None)
-        return redirect(url_for("maintainers.connexion", next=_safe_next(request.full_path
-                                                                        .rstrip("?"))))
+        here = request.script_root + request.full_path.rstrip("?")  # keeps /en
+        return redirect(url_for("maintainers.connexion", next=_safe_next(here)))
     g.maintainer = account
     return None
 

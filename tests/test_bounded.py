@@ -143,7 +143,7 @@ def test_too_long_bodies_are_refused_in_french(site: dict) -> None:
     client = site["client"]
     response = client.post("/proposer", data=_proposal(client, "a" * (MAX_BODY + 1), "apercu"))
     assert response.status_code == 422
-    assert "100 000 caractères au plus" in BeautifulSoup(
+    assert "100\u202f000 caractères au plus" in BeautifulSoup(  # the registry's typography
         response.data, "html.parser").select_one("#corps-erreur").text
 
 

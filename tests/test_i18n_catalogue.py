@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 
 from registry.cada import deadlines, letters
 from registry.config import PROJECT_ROOT
+from registry.contributions import queue
 from registry.locales import LANGUAGES, SOURCE
 from registry.paths import TRANSLATIONS
 from registry.records import catalogue as cat
@@ -127,3 +128,13 @@ def test_the_cada_tables_have_their_english_texts() -> None:
     phrases = {p for p, _ in deadlines.NEXT_STEP.values()} | set(deadlines.EXPIRED.values())
     assert set(deadlines.PHRASES_EN) == phrases
     assert set(letters.LETTER_TYPES_EN) == set(letters.LETTER_TYPES)
+
+
+def test_the_contribution_tables_have_their_english_texts() -> None:
+    assert set(queue.KINDS_EN) == set(queue.KINDS) and all(queue.KINDS_EN.values())
+    assert set(queue.STATUSES_EN) == set(queue.STATUSES) and all(queue.STATUSES_EN.values())
+    assert set(queue.NOTED) == set(LANGUAGES)
+    assert set(cat.GUIDE_STEPS_EN) == set(cat.GUIDE_STEPS) and all(cat.GUIDE_STEPS_EN.values())
+    report = queue.Submission(kind="signalement", status=queue.ACCEPTED)
+    assert report.status_label_for("en") == "Taken into account"
+    assert report.status_label == "Pris en compte"

@@ -4,8 +4,8 @@ Each template is read with Jinja's own lexer: text outside ``{% trans %}`` block
 page shows between tags and in the attributes people read: aria-label, title, alt,
 placeholder, content) and the string literals of its expressions must not be words, unless
 they are the arguments of ``_()`` / ``gettext()`` or in the short list of proper nouns
-below. The template folders of the second pass (contribute, maintainers, history, coverage,
-opendata, aiact) are not checked yet, nor the letters (French by design: legal documents).
+below. The template folders of the second pass still to do (coverage, opendata, aiact) are
+not checked yet, nor the letters (French by design: legal documents).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from registry.paths import TEMPLATES
 
 TRANSLATED = ["base.html", "_ariane.html", "_formulaires.html", "pages/*.html",
               "algorithmes/*.html", "administrations/*.html", "cada/formulaire.html",
-              "cada/apercu.html", "cada/delais.html", "quality/*.html", "errors/*.html"]
+              "cada/apercu.html", "cada/delais.html", "quality/*.html", "errors/*.html",
+              "contribute/*.html", "maintainers/*.html", "history/*.html"]
 # Not translated on purpose: the letter is a French legal document (its page too).
 FRENCH_BY_DESIGN = {"cada/lettre.html"}
 # Words that are the same in every language (names, symbols).
@@ -29,6 +30,7 @@ PROPER_NOUNS = {"Français", "English", "SIREN", "CADA", "PRADA", "PDF", "HTML"}
 TEXT_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder", "summary"}
 WORD = re.compile(r"[^\W\d_]{2,}")
 GETTEXT = {"_", "gettext", "ngettext", "pgettext"}
+CODE_NAME = re.compile(r"(?:[A-Z][a-z0-9]+){2,}")
 HOLE = " "  # where an expression or a tag stood (keeps the HTML parsable)
 
 
@@ -90,9 +92,10 @@ def unwrapped(source: str) -> list[str]:
     parser = _Text()
     parser.feed("".join(data))
     words = [w for text in parser.found for w in _words(text)]
-    # a literal with a space or a capital is text, not a key, an endpoint or a class
+    # a literal with a space or a capital is text, not a key, an endpoint or a class (nor a
+    # CamelCase name of code: WTForms' field types, « FieldList »)
     words += [w for text in literals if re.search(r"\s|^[A-ZÀ-Ý][a-zà-ÿ]", text.strip())
-              for w in _words(text)]
+              and not CODE_NAME.fullmatch(text.strip()) for w in _words(text)]
     return words
 
 
@@ -107,6 +110,8 @@ def test_the_check_finds_what_is_not_wrapped() -> None:
     assert unwrapped('<nav aria-label="Navigation principale"></nav>') == ["Navigation",
                                                                           "principale"]
     assert unwrapped("{{ 'Oui' if x else 'Non' }}") == ["Oui", "Non"]
+    assert unwrapped("{{ 'Fiche publiée' if field.type == 'FieldList' }}") == ["Fiche",
+                                                                              "publiée"]
     assert unwrapped("{{ _('Oui') }} {% trans %}Bonjour {{ nom }}{% endtrans %} "
                      "{{ url_for('pages.accueil') }} <p class=\"x\">{{ n }} · —</p>") == []
     assert len(templates()) >= 20

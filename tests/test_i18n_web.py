@@ -1,15 +1,32 @@
 """The site in English under /en/: same blueprints, locale from the address, links that keep
 the prefix, language switch and hreflang, record text in French marked lang="fr", English
 record fields where they exist, numbers and dates per locale, the letter form in English
-(the letter itself in French)."""
+(the letter itself in French); the contribution forms, the tracking page, the history and
+its feeds, the maintainer pages in English, POSTs with their CSRF token under /en/."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
+from registry.contributions import queue as subs
 from registry.locales import date_text, number_text, percent_text
+from registry.records.validate import check_file
+from registry.state import state_engine
+from tests.contribrepo import (
+    PASSWORD,
+    add_maintainer,
+    built_app,
+    commit_all,
+    form_values,
+    init_repo,
+    settings,
+)
+from tests.recordfactory import write_record
 
 RECORD = "cnaf-score-risque"  # has nom_en, resume_en and description_en
 
@@ -163,3 +180,213 @@ def test_cada_form_in_english_letter_in_french(client) -> None:  # noqa: ANN001
     assert letter["lang"] == "fr" and "Madame" in letter.get_text() + preview.find(
         "textarea").get_text()
     assert "Last day to refer the matter to the CADA" in preview.get_text()
+
+
+# --- second pass: contributions, tracking, history and its feeds, maintainers -------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture
+def contrib_site(tmp_path: Path) -> dict:
+    """A record with two versions in git, a maintainer, CSRF on (as in production)."""
+    repo = tmp_path / "depot"
+    data = init_repo(repo)
+    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
+    commit_all(repo, "Ajout de la fiche", "2025-01-10T10:00:00+01:00")
+    path = data / "caf-essai.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("statut: deploye",
+                                                             "statut: suspendu"),
+                    encoding="utf-8")
+    commit_all(repo, "Statut : suspendu depuis mars", "2025-03-02T10:00:00+01:00")
+    instance = tmp_path / "instance"
+    app = built_app(data, instance, WTF_CSRF_ENABLED=True)
+    add_maintainer(settings(data, instance))
+    return {"app": app, "client": app.test_client(), "data": data,
+            "engine": state_engine(settings(data, instance))}
+
+
+def _page(response) -> BeautifulSoup:  # noqa: ANN001
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def test_new_proposal_form_in_english_and_its_errors(contrib_site: dict) -> None:
+    client = contrib_site["client"]
+    form = soup(client, "/en/proposer")
+    assert form.html["lang"] == "en"
+    assert form.find("h1").get_text() == "Propose an algorithm"
+    assert "Step 1 of 4: What it is" in form.find("legend").get_text()
+    assert [li.get_text() for li in form.select("ol.etapes li")] == [
+        "What it is", "Who uses it", "The sources", "Optional details"]
+    assert form.find("label", attrs={"for": "nom"}).get_text().startswith("Name")
+    assert form.find("form", class_="formulaire-contribution")["action"] == "/en/proposer"
+    assert form.find("button", value="continuer").get_text() == "Continue"
+    assert "Four short steps" in form.get_text()
+    assert form.find("select", id="domaine").find("option").get_text() == "— choose —"
+    # POST with its CSRF token, under /en/: English errors, the core's advice marked French
+    values = form_values(client.get("/en/proposer").data)
+    values.update({"action": "continuer", "nom": ""})
+    response = client.post("/en/proposer", data=values)
+    assert response.status_code == 422
+    page = _page(response)
+    assert page.find("h2", id="titre-erreurs").get_text().startswith(
+        "Some points still need correcting (")
+    error = page.select_one("#nom-erreur")
+    assert error.find("span", lang="fr") and error.get_text(strip=True)
+    assert page.select_one("#erreurs li a").get_text().startswith("Name: ")
+
+
+def test_correction_in_english_redirects_to_an_english_tracking_page(
+        contrib_site: dict) -> None:
+    client = contrib_site["client"]
+    picker = soup(client, "/en/algorithmes/caf-essai/corriger")
+    assert picker.find("h1").find("span", lang="fr").get_text() == "Score d'essai de la CAF"
+    assert "Propose a correction: " in picker.find("h1").get_text()
+    assert "Or only some fields (" in picker.get_text()
+    assert picker.find("button", type="submit").get_text() == "Correct the chosen fields"
+    chosen = soup(client, "/en/algorithmes/caf-essai/corriger?choisir=1", 422)  # nothing ticked
+    assert "Tick at least one field or section to correct." in chosen.get_text()
+    url = "/en/algorithmes/caf-essai/corriger?champs=statut"
+    values = form_values(client.get(url).data)
+    assert "csrf_token" in values
+    assert soup(client, url).find("label", attrs={"for": "statut"}).get_text().startswith(
+        "Status")
+    values.update({"statut": "abandonne", "action": "apercu", "message": "Arrêté en 2025.",
+                   "contributeur_nom": "Dominique"})
+    preview = client.post(url, data=values)
+    assert preview.status_code == 200
+    page = _page(preview)
+    assert page.find("h2", id="titre-apercu").get_text() == "What will change in the record"
+    assert page.select_one("ul.changements li")["lang"] == "fr"  # what changes: French words
+    values["action"] = "envoyer"
+    sent = client.post(url, data=values)
+    assert sent.status_code == 303
+    location = sent.headers["Location"]
+    assert location.startswith("/en/contributions/") and "nouveau=1" in location
+    tracking = _page(client.get(location))
+    text = tracking.get_text(" ")
+    assert tracking.html["lang"] == "en"
+    assert "Tracking of contribution no. " in tracking.find("h1").get_text()
+    assert "Thank you, your contribution has been recorded." in text
+    assert "/en/contributions/" in tracking.select_one("code.adresse-suivi").get_text()
+    assert "Proposed correction" in text and "Awaiting review" in text
+    assert "What the contribution changes" in text
+    assert tracking.find("ul", class_="changements")["lang"] == "fr"
+    french = _page(client.get(location.removeprefix("/en")))
+    assert "En attente de relecture" in french.get_text() and french.html["lang"] == "fr"
+    assert not french.find(attrs={"lang": "fr"}, class_="changements")
+
+
+def test_error_report_in_english(contrib_site: dict) -> None:
+    client = contrib_site["client"]
+    form = soup(client, "/en/algorithmes/caf-essai/signaler")
+    assert form.find("h1").get_text().startswith("Report an error: ")
+    assert form.find("label", attrs={"for": "message"}).get_text().startswith("What is wrong")
+    values = form_values(client.get("/en/algorithmes/caf-essai/signaler").data)
+    values.update({"message": " ", "source": ""})
+    empty = client.post("/en/algorithmes/caf-essai/signaler", data=values)
+    assert empty.status_code == 422
+    page = _page(empty)
+    assert "Describe what is wrong or missing" in page.select_one("#message-erreur").get_text()
+    assert "Say where the right information" in page.select_one("#source-erreur").get_text()
+
+
+def test_history_page_and_feeds_in_english(contrib_site: dict) -> None:
+    client = contrib_site["client"]
+    page = soup(client, "/en/algorithmes/caf-essai/historique")
+    assert page.html["lang"] == "en"
+    assert page.find("h1").get_text().startswith("History: ")
+    assert page.find("h1").find("span", lang="fr")
+    assert page.find("a", string="Follow this record (Atom feed)")["href"] == \
+        "/en/algorithmes/caf-essai/flux.atom"
+    latest = page.select_one("li.version")
+    assert latest.find("h2").find("span", lang="fr").get_text() == \
+        "Mise à jour : Statut"  # the history's own French words
+    assert latest.find("ul", class_="changements")["lang"] == "fr"
+    assert "By " in latest.select_one(".meta-version").get_text()
+    assert latest.find("summary").get_text() == "Before and after, field by field"
+    table = latest.find("table", class_="diff-champs")
+    assert [th.get_text() for th in table.select("thead th")] == ["Field", "Before", "After"]
+    assert table.select_one("tbody th").get_text().startswith("Status")
+    assert table.find("ins")["lang"] == "fr"
+    assert "Fields changed on March 2, 2025" in latest.find(
+        "div", role="region")["aria-label"]
+    assert "Historique : " in soup(client, "/algorithmes/caf-essai/historique").find(
+        "h1").get_text()
+    for url, title in (("/en/algorithmes/caf-essai/flux.atom",
+                        "Score d'essai de la CAF: changes to the record"),
+                       ("/en/flux.atom", "Citizen registry of public algorithms: changes")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        feed = ET.fromstring(response.data)
+        assert feed.findtext(f"{ATOM}title") == title
+        assert feed.get(XML_LANG) == "en"
+        assert feed.findtext(f"{ATOM}subtitle").startswith("What changed in the records")
+        self_link = feed.find(f"{ATOM}link[@rel='self']").get("href")
+        assert self_link.endswith(url)
+        entry = feed.find(f"{ATOM}entry")
+        assert entry.get(XML_LANG) == "fr"
+        assert "/en/algorithmes/caf-essai/historique#version-" in entry.find(
+            f"{ATOM}link").get("href")
+    french = ET.fromstring(client.get("/algorithmes/caf-essai/flux.atom").data)
+    assert french.findtext(f"{ATOM}title") == "Score d'essai de la CAF : modifications de la fiche"
+    assert french.get(XML_LANG) == "fr" and french.find(f"{ATOM}entry").get(XML_LANG) is None
+
+
+def test_maintainer_pages_in_english(contrib_site: dict) -> None:
+    client, engine = contrib_site["client"], contrib_site["engine"]
+    current = check_file(contrib_site["data"] / "caf-essai.md")
+    sub = subs.create(engine, "correction", "caf-essai", {**current.meta, "statut": "abandonne"},
+                      current.body, message="Arrêté.",
+                      base_hash=subs.file_hash(contrib_site["data"] / "caf-essai.md"))
+    sent_away = client.get(f"/en/mainteneurs/contributions/{sub.id}")
+    assert sent_away.status_code == 302
+    assert sent_away.headers["Location"] == \
+        f"/en/mainteneurs/connexion?next=/en/mainteneurs/contributions/{sub.id}"
+    login = soup(client, "/en/mainteneurs/connexion")
+    assert login.html["lang"] == "en"
+    assert login.find("h1").get_text() == "Maintainer login"
+    assert login.find("label", attrs={"for": "login"}).get_text().startswith("Username")
+    assert login.find("label", attrs={"for": "password"}).get_text().startswith("Password")
+    assert login.find("form")["action"] == "/en/mainteneurs/connexion"
+    values = form_values(client.get("/en/mainteneurs/connexion").data)
+    wrong = client.post("/en/mainteneurs/connexion",
+                        data={**values, "login": "camille", "password": "faux"})
+    assert wrong.status_code == 401
+    assert "Wrong username or password" in _page(wrong).select_one("#password-erreur").text
+    values = form_values(client.get("/en/mainteneurs/connexion").data)
+    done = client.post("/en/mainteneurs/connexion",
+                       data={**values, "login": "camille", "password": PASSWORD,
+                             "next": f"/en/mainteneurs/contributions/{sub.id}"})
+    assert done.status_code == 303
+    assert done.headers["Location"] == f"/en/mainteneurs/contributions/{sub.id}"
+    queue = _page(client.get("/en/mainteneurs"))
+    assert queue.find("h1").get_text() == "Contribution queue"
+    assert "1 contribution awaiting review out of 1." in queue.get_text()
+    assert queue.find("button", string="Log out")
+    detail_url = f"/en/mainteneurs/contributions/{sub.id}"
+    detail = _page(client.get(detail_url))
+    assert detail.find("h1").get_text() == f"Contribution no. {sub.id}: proposed correction"
+    assert detail.find("button", string="Accept")
+    token = form_values(client.get(detail_url).data,
+                        "form.formulaire-contribution")["csrf_token"]
+    refused = client.post(f"/en/mainteneurs/contributions/{sub.id}/refuser",
+                          data={"csrf_token": token, "raison": "Source manquante."})
+    assert refused.status_code == 303 and refused.headers["Location"] == "/en/mainteneurs"
+    after = _page(client.get("/en/mainteneurs"))
+    assert f"Contribution no. {sub.id} rejected." in after.select_one(".alerte").get_text()
+    tracking = _page(client.get(f"/en/contributions/{sub.token}"))
+    assert "Rejected" in tracking.get_text() and "Reason for the rejection" in tracking.get_text()
+    assert tracking.find("dd", string="Source manquante.")["lang"] == "fr"
+    journal = _page(client.get("/en/contributions/journal"))
+    assert journal.find("h1").get_text() == "Decisions log"
+    assert f"no. {sub.id} — Proposed correction" in journal.get_text()
+
+
+def test_english_feed_of_a_translated_record_uses_its_english_name(client) -> None:  # noqa: ANN001
+    feed = ET.fromstring(client.get(f"/en/algorithmes/{RECORD}/flux.atom").data)
+    title = feed.findtext(f"{ATOM}title")
+    assert title.startswith("Benefit recipients") and title.endswith(": changes to the record")
+    french = ET.fromstring(client.get(f"/algorithmes/{RECORD}/flux.atom").data)
+    assert french.findtext(f"{ATOM}title").startswith("Score de risque")

@@ -39,6 +39,11 @@ KINDS = {"nouvelle": "Proposition d'un nouvel algorithme",
          "signalement": "Signalement d'une erreur"}
 STATUSES = {"en_attente": "En attente de relecture", "acceptee": "Acceptée",
             "refusee": "Refusée"}
+# The interface's second language (tests/test_i18n_catalogue.py checks none is missing).
+KINDS_EN = {"nouvelle": "Proposal of a new algorithm", "correction": "Proposed correction",
+            "signalement": "Error report"}
+STATUSES_EN = {"en_attente": "Awaiting review", "acceptee": "Accepted", "refusee": "Rejected"}
+NOTED = {"fr": "Pris en compte", "en": "Taken into account"}  # an accepted error report
 PENDING, ACCEPTED, REJECTED = "en_attente", "acceptee", "refusee"
 MAX_REASON = 2000
 
@@ -77,13 +82,21 @@ class Submission(StateModel, table=True):
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        return self.kind_label_for("fr")
 
     @property
     def status_label(self) -> str:
+        return self.status_label_for("fr")
+
+    def kind_label_for(self, lang: str) -> str:
+        """The kind of contribution in `lang` (« fr », « en »)."""
+        return (KINDS_EN if lang == "en" else KINDS).get(self.kind, self.kind)
+
+    def status_label_for(self, lang: str) -> str:
+        """The status in `lang` (an accepted error report is « taken into account »)."""
         if self.kind == "signalement" and self.status == ACCEPTED:
-            return "Pris en compte"
-        return STATUSES.get(self.status, self.status)
+            return NOTED.get(lang, NOTED["fr"])
+        return (STATUSES_EN if lang == "en" else STATUSES).get(self.status, self.status)
 
     @property
     def credited_name(self) -> str:

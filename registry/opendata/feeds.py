@@ -65,11 +65,15 @@ def _clean(attrs: dict[str, str]) -> dict[str, str]:
     return {k: without_controls(v) for k, v in attrs.items()}
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def atom(feed_id: str, title: str, self_url: str, page_url: str, items: list[Entry],
-         subtitle: str = "") -> bytes:
-    """A valid Atom feed document (UTF-8 bytes)."""
+         subtitle: str = "", lang: str = "fr") -> bytes:
+    """A valid Atom feed document (UTF-8 bytes). `lang`: the language of its titles; the
+    entries (what changed in the records) are French, marked so in a feed of another."""
     ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "fr"})
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: lang})
     _text(feed, "id", feed_id)
     _text(feed, "title", title)
     if subtitle:
@@ -85,7 +89,7 @@ def atom(feed_id: str, title: str, self_url: str, page_url: str, items: list[Ent
                                                    "type": "text/html"}))
     _text(feed, "generator", GENERATOR)
     for e in items:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry", {XML_LANG: "fr"} if lang != "fr" else {})
         _text(entry, "id", e.id)
         _text(entry, "title", e.title)
         _text(entry, "updated", e.updated)

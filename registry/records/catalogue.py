@@ -283,6 +283,11 @@ GUIDE_STEPS = {
     "qui": "Qui l'utilise",
     "sources": "Les sources",
 }
+GUIDE_STEPS_EN = {
+    "quoi": "What it is",
+    "qui": "Who uses it",
+    "sources": "The sources",
+}
 ADMINISTRATION_SECTIONS = {
     "identification": "Identification",
     "contacts": "Contacts",

@@ -86,18 +86,23 @@ def _schema_path(parts: list[str | int]) -> str:
     return ".".join(out)
 
 
-def label_of(parts: list[str | int]) -> str:
-    """« Transparence › Budget › État », « Sources n° 2 › Adresse »… from the catalogue."""
+NUMBERED = {"fr": " n° {n}", "en": " no. {n}"}
+
+
+def label_of(parts: list[str | int], lang: str = "fr") -> str:
+    """« Transparence › Budget › État », « Sources n° 2 › Adresse »… from the catalogue, in
+    `lang` (« Transparency › Budget › Status », « Sources no. 2 › Address »)."""
     labels: list[str] = []
     for i, part in enumerate(parts):
         if isinstance(part, int):
             if labels:
-                labels[-1] += f" n° {part + 1}"
+                labels[-1] += NUMBERED.get(lang, NUMBERED["fr"]).format(n=part + 1)
             continue
         if i > 0 and parts[i - 1] == "transparence" and part in cat.CRITERIA_BY_KEY:
-            labels.append(cat.CRITERIA_BY_KEY[part].label)
+            labels.append(cat.CRITERIA_BY_KEY[part].label_for(lang))
             continue
-        labels.append(cat.label(_schema_path(parts[: i + 1])) if _known(parts[: i + 1])
+        labels.append(cat.label(_schema_path(parts[: i + 1]), lang=lang)
+                      if _known(parts[: i + 1])
                       else str(part))
     return " › ".join(labels)
 

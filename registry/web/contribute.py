@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -28,15 +29,15 @@ from registry.text import slugify
 from registry.web.contribute_forms import (
     SignalementForm,
     attach_problems,
-    form_meta,
+    choose,
     record_form_class,
-    record_formdata,
     rows_for,
 )
 from registry.web.errors import NotFound
+from registry.web.i18n import current_language
+from registry.web.proposal_data import form_meta, record_formdata
 from registry.web.proposal_steps import (
     DETAILS,
-    STEP_LABELS,
     STEPS,
     carried,
     choosable,
@@ -51,6 +52,7 @@ from registry.web.proposal_steps import (
     next_step,
     picker,
     reached,
+    step_labels,
     visible,
 )
 from registry.web.ratelimit import take
@@ -69,9 +71,9 @@ def _rate_limit() -> None:
     if request.method != "POST":
         return
     take(PUBLIC_POSTS, int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), WINDOW,
-         "Vous avez envoyé trop de formulaires depuis votre adresse en peu de temps. "
-         "Réessayez plus tard (voir ci-dessous) ; votre travail n'est pas perdu si vous "
-         "revenez à la page précédente.")
+         gettext("Vous avez envoyé trop de formulaires depuis votre adresse en peu de temps. "
+                 "Réessayez plus tard (voir ci-dessous) ; votre travail n'est pas perdu si "
+                 "vous revenez à la page précédente."))
 
 
 def _engine():  # noqa: ANN202
@@ -87,7 +89,8 @@ def _current(ident: str) -> tuple[dict, str, str]:
     path = _data() / f"{ident[:120]}.md"
     checked = check_file(path) if path.is_file() else None
     if checked is None or checked.meta is None:
-        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+        raise NotFound(gettext("Aucun algorithme n'a l'identifiant « %(ident)s ».",
+                               ident=ident[:80]))
     return checked.meta, checked.body, subs.file_hash(path)
 
 
@@ -130,8 +133,9 @@ def _check(form: FlaskForm, kind: str, record_id: str, proposed: dict, body: str
     sub = subs.Submission(kind=kind, record_id=record_id, meta=proposed, body=body)
     general = attach_problems(form, sub.check(_references()).problems, keys)
     if "corps" in form._fields and not nesting_ok(body):
-        form.corps.errors.append(f"Simplifiez le texte : il imbrique trop de citations ou de "
-                                 f"listes ({MAX_NESTING} niveaux au plus).")
+        form.corps.errors.append(gettext("Simplifiez le texte : il imbrique trop de citations "
+                                         "ou de listes (%(n)s niveaux au plus).",
+                                         n=MAX_NESTING))
     return general
 
 
@@ -154,7 +158,8 @@ def _correction(ident: str):  # noqa: ANN202
         return private(render_template(
             "contribute/choisir.html", ident=ident, meta=meta, previous=previous,
             sections=picker(meta, body, picked), picked=picked,
-            error="Cochez au moins un champ ou une rubrique à corriger." if asked else ""),
+            error=gettext("Cochez au moins un champ ou une rubrique à corriger.") if asked
+            else ""),
             422 if asked else 200)
     form_class = record_form_class(rows_for(meta, request.form if request.method == "POST"
                                             else None), new=False, only=picked)
@@ -183,7 +188,7 @@ def _correction(ident: str):  # noqa: ANN202
     return _render(status, form=form, kind="correction", ident=ident, meta=meta,
                    preview=preview, layout=layout_correction(picked, set(form._fields)),
                    summary=summary, picked=sorted(picked), previous=previous, step=None,
-                   carry=[], steps=[], step_labels=STEP_LABELS, closed=[], opened=[])
+                   carry=[], steps=[], step_labels=step_labels(), closed=[], opened=[])
 
 
 def _identifier(form: FlaskForm) -> str:
@@ -227,12 +232,13 @@ def _new():  # noqa: ANN202
         keys = None if final else reached(step)
         general = _check(form, "nouvelle", record_id, proposed, body, keys)
         if not record_id and final:
-            form.identifiant.errors.append("Indiquez le nom de l'algorithme (étape « Ce que "
-                                           "c'est ») : l'identifiant en est formé.")
+            form.identifiant.errors.append(gettext(
+                "Indiquez le nom de l'algorithme (étape « %(etape)s ») : l'identifiant en est "
+                "formé.", etape=step_labels()[STEPS[0]]))
         elif record_id and (_data() / f"{record_id}.md").exists():
-            form.identifiant.errors.append("Une fiche porte déjà cet identifiant : proposez "
-                                           "plutôt une correction de cette fiche, ou choisissez "
-                                           "un autre identifiant.")
+            form.identifiant.errors.append(gettext(
+                "Une fiche porte déjà cet identifiant : proposez plutôt une correction de "
+                "cette fiche, ou choisissez un autre identifiant."))
         if final:
             summary = error_summary(form, general)
             if not summary and action == "envoyer":
@@ -262,7 +268,7 @@ def _new():  # noqa: ANN202
     return _render(status, form=form, kind="nouvelle", ident=None, meta={}, preview=preview,
                    layout=layout_new(step, shown, opened), summary=summary, picked=[],
                    previous=previous, step=step, carry=carried(form, shown), steps=STEPS,
-                   step_labels=STEP_LABELS, closed=closed_sections(opened),
+                   step_labels=step_labels(), closed=closed_sections(opened),
                    opened=sorted(opened))
 
 
@@ -273,7 +279,7 @@ def _references() -> References:
 
 def _administration_choices() -> list[SelectChoice]:
     rows = get_store().administration_rows()
-    return [SelectChoice("", "— choisir —")] + [SelectChoice(a.id, a.nom) for a in rows]
+    return [choose()] + [SelectChoice(a.id, a.nom) for a in rows]
 
 
 def _blank() -> MultiDict:
@@ -312,7 +318,7 @@ def signaler(ident: str):  # noqa: ANN201
 def _by_token(token: str) -> subs.Submission:
     sub = subs.by_token(_engine(), token[:64]) if token else None
     if sub is None:
-        raise NotFound("Aucune contribution ne correspond à cette adresse de suivi.")
+        raise NotFound(gettext("Aucune contribution ne correspond à cette adresse de suivi."))
     return sub
 
 
@@ -343,10 +349,22 @@ def journal():  # noqa: ANN201
 def fichier(token: str, ident: str) -> Response:
     sub = _by_token(token)
     if not sub.has_file or ident != sub.record_id:
-        raise NotFound("Cette contribution ne produit pas de fichier de fiche.")
+        raise NotFound(gettext("Cette contribution ne produit pas de fichier de fiche."))
     response = private(sub.text(), mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'attachment; filename="{sub.record_id}.md"'
     return response
+
+
+@bp.app_template_filter("genre_contribution")
+def kind_label(sub: subs.Submission) -> str:
+    """The kind of a contribution in the page's language."""
+    return sub.kind_label_for(current_language())
+
+
+@bp.app_template_filter("statut_contribution")
+def status_label(sub: subs.Submission) -> str:
+    """The status of a contribution in the page's language."""
+    return sub.status_label_for(current_language())
 
 
 def _folder_in_repo() -> str:

@@ -2,13 +2,14 @@
 
 C0 control characters (tab, newline and carriage return aside), DEL, U+FFFE and U+FFFF
 make XML (the Atom feeds) invalid and confuse terminals and spreadsheets: a field holding
-one gets a French error next to it, and nothing is stored nor rendered.
+one gets an error next to it (in the page's language), and nothing is stored nor rendered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
@@ -42,7 +43,7 @@ class SafeForm(FlaskForm):
             found = sorted({code for value in values if isinstance(value, str)
                             for code in control_characters(value)})
             if found:
-                add_error(field, f"Caractère de contrôle interdit ({', '.join(found[:3])}) : "
-                                 "retirez-le du texte.")
+                add_error(field, gettext("Caractère de contrôle interdit (%(codes)s) : "
+                                         "retirez-le du texte.", codes=", ".join(found[:3])))
                 ok = False
         return ok

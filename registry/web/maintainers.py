@@ -28,7 +28,10 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -39,6 +42,7 @@ from registry.records.validate import check_file
 from registry.records.wording import sentences
 from registry.state import accounts, sessions, state_engine
 from registry.web.errors import Forbidden, NotFound
+from registry.web.filters import en_francais
 from registry.web.forms import SafeForm
 from registry.web.ratelimit import forget, take
 from registry.web.responses import private
@@ -55,22 +59,22 @@ MAX_NEXT = 300
 
 
 class LoginForm(SafeForm):
-    login = StringField("Identifiant", validators=[
-        DataRequired("Indiquez votre identifiant de mainteneur (ex. camille.durand)."),
-        Length(max=40, message="40 caractères au plus.")],
+    login = StringField(_l("Identifiant"), validators=[
+        DataRequired(_l("Indiquez votre identifiant de mainteneur (ex. camille.durand).")),
+        Length(max=40, message=_l("%(n)s caractères au plus.", n=40))],
         render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField("Mot de passe", validators=[
-        DataRequired("Indiquez votre mot de passe."), Length(max=200)],
+    password = PasswordField(_l("Mot de passe"), validators=[
+        DataRequired(_l("Indiquez votre mot de passe.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"})
     next = StringField(validators=[Optional(), Length(max=300)])
 
 
 class DecisionForm(SafeForm):
-    raison = TextAreaField("Raison (publiée avec la décision)", description=(
+    raison = TextAreaField(_l("Raison (publiée avec la décision)"), description=_l(
         "Montrée à la personne sur sa page de suivi et dans le journal public des décisions. "
         "Pour un refus, dites ce qu'il faudrait changer : la personne peut réviser sa "
         "proposition et la renvoyer."), validators=[
-        Optional(), Length(max=subs.MAX_REASON, message="2 000 caractères au plus.")])
+        Optional(), Length(max=subs.MAX_REASON, message=_l("2 000 caractères au plus."))])
 
 
 def development_server() -> bool:
@@ -127,8 +131,8 @@ def _require_login():  # noqa: ANN202
                accounts.get(_engine(), login)) if login else None
     if account is None:
         session.pop(SESSION_KEY, None)
-        return redirect(url_for("maintainers.connexion", next=_safe_next(request.full_path
-                                                                        .rstrip("?"))))
+        here = request.script_root + request.full_path.rstrip("?")  # keeps /en
+        return redirect(url_for("maintainers.connexion", next=_safe_next(here)))
     g.maintainer = account
     return None
 
@@ -136,15 +140,17 @@ def _require_login():  # noqa: ANN202
 @bp.route("/connexion", methods=["GET", "POST"])
 def connexion():  # noqa: ANN201
     if not login_open():
-        raise Forbidden("Les pages des mainteneurs sont fermées : aucun compte de mainteneur "
-                        "n'existe (créez-en un avec « registry maintainers add »).")
+        raise Forbidden(gettext("Les pages des mainteneurs sont fermées : aucun compte de "
+                                "mainteneur n'existe (créez-en un avec « %(commande)s »).",
+                                commande="registry maintainers add"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if request.method == "POST":
         from registry.web.contribute import PUBLIC_POSTS, WINDOW
 
-        message = "Trop de tentatives de connexion depuis votre adresse. Réessayez plus tard."
+        message = gettext("Trop de tentatives de connexion depuis votre adresse. Réessayez "
+                          "plus tard.")
         take(ATTEMPTS, MAX_FAILURES, LOCKOUT, message)  # counted before the password is read
         take(PUBLIC_POSTS, int(current_app.config.get("CONTRIB_RATE_LIMIT", 20)), WINDOW,
              message)
@@ -155,8 +161,8 @@ def connexion():  # noqa: ANN201
             session.clear()
             session[SESSION_KEY] = sessions.open_session(_engine(), account.login)
             return redirect(_safe_next(form.next.data), 303)
-        form.password.errors.append("Identifiant ou mot de passe incorrect : vérifiez les "
-                                    "deux (les majuscules comptent).")
+        form.password.errors.append(gettext("Identifiant ou mot de passe incorrect : vérifiez "
+                                            "les deux (les majuscules comptent)."))
     status = 401 if form.errors else 200
     return private(render_template("maintainers/connexion.html", form=form,
                                     dev=_dev_only()), status)
@@ -181,7 +187,7 @@ def file():  # noqa: ANN201
 def _submission(ident: int) -> subs.Submission:
     sub = subs.get(_engine(), ident)
     if sub is None:
-        raise NotFound(f"Aucune contribution n° {ident}.")
+        raise NotFound(gettext("Aucune contribution n° %(n)s.", n=ident))
     return sub
 
 
@@ -228,11 +234,12 @@ def accepter(ident: int):  # noqa: ANN201
                                    current_maintainer(), form.raison.data or "",
                                    force=request.form.get("forcer") == "1")
         except subs.SubmissionError as exc:
-            flash(f"Contribution n° {ident} non acceptée : {exc}.", "erreur")
+            flash(Markup(gettext("Contribution n° %(n)s non acceptée : %(raison)s.")) % {
+                "n": ident, "raison": en_francais(str(exc))}, "erreur")
             return redirect(url_for("maintainers.contribution", ident=ident), 303)
-        flash(done.message, "succes")
+        flash(en_francais(done.message), "succes")  # the core's words: French
         if done.review_url:
-            flash(f"Demande de fusion : {done.review_url}", "succes")
+            flash(gettext("Demande de fusion : %(url)s", url=done.review_url), "succes")
     return redirect(url_for("maintainers.file"), 303)
 
 
@@ -243,7 +250,8 @@ def refuser(ident: int):  # noqa: ANN201
         try:
             subs.reject(_engine(), ident, form.raison.data or "", current_maintainer())
         except subs.SubmissionError as exc:
-            flash(f"Contribution n° {ident} non refusée : {exc}.", "erreur")
+            flash(Markup(gettext("Contribution n° %(n)s non refusée : %(raison)s.")) % {
+                "n": ident, "raison": en_francais(str(exc))}, "erreur")
             return redirect(url_for("maintainers.contribution", ident=ident), 303)
-        flash(f"Contribution n° {ident} refusée.", "succes")
+        flash(gettext("Contribution n° %(n)s refusée.", n=ident), "succes")
     return redirect(url_for("maintainers.file"), 303)

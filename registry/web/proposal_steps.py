@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import Field, FieldList, FormField
@@ -21,27 +23,37 @@ from registry.records import catalogue as cat
 from registry.records.diff import cut, label_of
 from registry.records.wording import value_text
 from registry.web.contribute_forms import form_fields, form_sections
+from registry.web.filters import en_francais
 from registry.web.forms import leaves
+from registry.web.i18n import current_language
 
 BODY = "corps"
 DETAILS = "details"
 STEPS: tuple[str, ...] = (*cat.GUIDE_STEPS, DETAILS)
-STEP_LABELS = {**cat.GUIDE_STEPS, DETAILS: "Détails facultatifs"}
+DETAILS_LABEL = _l("Détails facultatifs")
 MAX_CHOSEN = 80
 
 
 # --- corrections: the fields picked -------------------------------------------------------
 
+def step_labels() -> dict[str, str]:
+    """The name of each step of a new proposal, in the page's language."""
+    guide = cat.GUIDE_STEPS_EN if current_language() == "en" else cat.GUIDE_STEPS
+    return {**guide, DETAILS: str(DETAILS_LABEL)}
+
+
 def choosable() -> dict[str, str]:
-    """Every key a correction can pick, with its label: fields, single criteria, the text."""
+    """Every key a correction can pick, with its label (in the page's language): fields,
+    single criteria, the text."""
+    lang = current_language()
     out: dict[str, str] = {}
     for f in form_fields():
         if f.type == cat.ETAT_MAP and f.key == "transparence":
-            out.update({f"transparence.{c.key}": f"{f.label} › {c.label}"
+            out.update({f"transparence.{c.key}": f"{f.label_for(lang)} › {c.label_for(lang)}"
                         for c in cat.CRITERIA})
         else:
-            out[f.key] = f.label
-    out[BODY] = "Texte de la fiche"
+            out[f.key] = f.label_for(lang)
+    out[BODY] = gettext("Texte de la fiche")
     return out
 
 
@@ -62,12 +74,13 @@ def chosen(values: MultiDict) -> set[str]:
 class Choice:
     key: str
     label: str
-    current: str  # the record's value, in words (short)
+    current: str  # the record's value, in words (short; marked French on an English page)
 
 
 def picker(meta: dict, body: str, picked: set[str]) -> list[dict]:
     """The sections of the picking page, each with its fields and their current values."""
     allowed = choosable()
+    lang = current_language()
     out = []
     for key, label, names in form_sections():
         items = []
@@ -78,21 +91,23 @@ def picker(meta: dict, body: str, picked: set[str]) -> list[dict]:
             value = meta.get(top[0])
             if len(top) > 1 and isinstance(value, dict):
                 value = (value.get(top[1]) or {}).get("etat")
-                shown = cat.choice_label("transparence.etat", value) if value else ""
+                shown = cat.choice_label("transparence.etat", value, lang) if value else ""
             elif isinstance(value, list) and value and isinstance(value[0], dict):
-                shown = f"{len(value)} entrée{'s' if len(value) > 1 else ''}"
+                shown = ngettext("%(num)d entrée", "%(num)d entrées", len(value))
             elif isinstance(value, dict):
-                shown = "renseigné"
-            else:
+                shown = gettext("renseigné")
+            else:  # the record's own words: French
                 f = cat.field_at(top[0])
-                shown = value_text(value, top[0], f).strip("« »") if value not in (None, "") \
-                    else ""
-            items.append(Choice(k, text, cut(shown, 70) if shown else "non renseigné"))
+                shown = en_francais(cut(value_text(value, top[0], f).strip("« »"), 70)) \
+                    if value not in (None, "") else ""
+            items.append(Choice(k, text, shown or gettext("non renseigné")))
         out.append({"key": key, "label": label, "items": items,
                     "open": any(i.key in picked for i in items)})
-    out.append({"key": "texte", "label": "Texte de la fiche", "open": BODY in picked,
-                "items": [Choice(BODY, "Texte de la fiche (Markdown)",
-                                 f"{len(body.split())} mots" if body.strip() else "vide")]})
+    words = len(body.split())
+    out.append({"key": "texte", "label": gettext("Texte de la fiche"), "open": BODY in picked,
+                "items": [Choice(BODY, gettext("Texte de la fiche (Markdown)"),
+                                 ngettext("%(num)d mot", "%(num)d mots", words)
+                                 if body.strip() else gettext("vide"))]})
     return out
 
 
@@ -204,8 +219,8 @@ def error_summary(form: FlaskForm, general: list[str],
 def _label(leaf: Field) -> str:
     parts: list[str | int] = [int(p) if _INDEX.match(p) else p for p in leaf.name.split("-")]
     if str(parts[0]) in {f.key for f in form_fields()}:
-        return label_of(parts)
-    return re.sub(r" \((facultatif|obligatoire)\)$", "", leaf.label.text)
+        return label_of(parts, current_language())
+    return re.sub(r" \((facultatif|obligatoire|optional|required)\)$", "", str(leaf.label.text))
 
 
 # --- what the page shows, fieldset by fieldset -----------------------------------------------
@@ -217,7 +232,7 @@ YOU = ("message", "contributeur_nom", "credit", "courriel")
 def layout_correction(picked: set[str], names: set[str]) -> Layout:
     out: Layout = [(label, keys) for _key, label, keys in shown_sections(picked)]
     if BODY in names:
-        out.append(("Texte de la fiche", [BODY]))
+        out.append((gettext("Texte de la fiche"), [BODY]))
     return out
 
 
@@ -227,14 +242,15 @@ def layout_new(step: str, shown: set[str], opened: set[str]) -> Layout:
         number = STEPS.index(step) + 1
         keys = (["identifiant"] if "identifiant" in shown else []) + \
             [k for k in order if k in shown]
-        return [(f"Étape {number} sur {len(STEPS)} : {STEP_LABELS[step]}", keys)]
+        return [(gettext("Étape %(n)s sur %(total)s : %(etape)s", n=number, total=len(STEPS),
+                         etape=step_labels()[step]), keys)]
     in_sections = {n for key, _l, names in detail_sections() if key in opened for n in names}
     fix = [k for k in ["identifiant", *order] if k in shown and k not in in_sections
            and not (k == BODY and "texte" in opened)]
-    out: Layout = [("À corriger", fix)] if fix else []
+    out: Layout = [(gettext("À corriger"), fix)] if fix else []
     out += [(label, names) for key, label, names in detail_sections() if key in opened]
     if "texte" in opened:
-        out.append(("Texte de la fiche", [BODY]))
+        out.append((gettext("Texte de la fiche"), [BODY]))
     return out
 
 
@@ -242,5 +258,6 @@ def closed_sections(opened: set[str]) -> list[tuple[str, str]]:
     """The optional sections a new proposal can still open."""
     out = [(key, label) for key, label, _names in detail_sections() if key not in opened]
     if "texte" not in opened:
-        out.append(("texte", "Texte de la fiche (description, historique, controverses)"))
+        out.append(("texte", gettext("Texte de la fiche (description, historique, "
+                                     "controverses)")))
     return out

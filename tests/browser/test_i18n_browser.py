@@ -1,6 +1,8 @@
 """The English site in a real browser (Chromium, axe-core, 1280 and 375 px): home, search,
 a record with English fields, coverage (its template is translated in a second pass: here
-only that it works and is axe clean) and the CADA letter form."""
+only that it works and is axe clean), the CADA letter form, the contribution forms (a new
+proposal, a correction, an error report) with a proposal's error summary, and a record's
+history."""
 
 from __future__ import annotations
 
@@ -17,7 +19,10 @@ AXE = Axe()
 # belongs to the second pass and to issue 17's work): only axe is checked there for now.
 WIDTH_EXEMPT = {"/en/couverture"}
 PAGES = ["/en/", "/en/algorithmes?q=allocataires", "/en/algorithmes/cnaf-score-risque",
-         "/en/couverture", "/en/algorithmes/cnaf-score-risque/demande"]
+         "/en/couverture", "/en/algorithmes/cnaf-score-risque/demande",
+         "/en/proposer", "/en/algorithmes/cnaf-score-risque/corriger?champs=statut",
+         "/en/algorithmes/cnaf-score-risque/signaler",
+         "/en/algorithmes/cnaf-score-risque/historique"]
 
 
 def _axe_clean(page: Page) -> None:
@@ -64,3 +69,25 @@ def test_english_pages_at_375_px(mobile: Page, live_server: str, path: str) -> N
     width = mobile.evaluate("document.documentElement.scrollWidth")
     assert width <= 375 or path in WIDTH_EXEMPT, f"horizontal scroll at 375 px: {width}px"
     _axe_clean(mobile)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_english_proposal_errors_are_summarised_and_axe_clean(browser, live_server: str,  # noqa: ANN001
+                                                              width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/en/proposer")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Propose an algorithm")
+        page.get_by_role("button", name="Continue").click()
+        expect(page).to_have_url(live_server + "/en/proposer")
+        summary = page.locator("#erreurs")
+        expect(summary.get_by_role("heading")).to_contain_text(
+            "Some points still need correcting")
+        expect(page.locator("#erreurs")).to_be_focused()  # site.js moves the focus there
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        width_now = page.evaluate("document.documentElement.scrollWidth")
+        assert width_now <= width, f"horizontal scroll at {width} px: {width_now}px"
+        _axe_clean(page)
+    finally:
+        context.close()

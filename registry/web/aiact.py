@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from registry.coverage import readiness
 from registry.law import aiact
 from registry.opendata import eudb
+from registry.web.i18n import current_language
 from registry.web.overview import per_build
 from registry.web.resources import get_store
 
@@ -22,6 +23,13 @@ def current_readiness() -> readiness.Readiness:
     store = get_store()
     return per_build(store, "aiact",  # type: ignore[return-value]
                      lambda: readiness.compute(store.records()))
+
+
+@bp.app_template_filter("ia")
+def worded(item: aiact.Dated | aiact.Obligation | aiact.RegistrationItem,
+           ) -> aiact.Dated | aiact.Obligation | aiact.RegistrationItem:
+    """A line of the AI Act table worded in the page's language."""
+    return aiact.in_language(item, current_language())
 
 
 def _dates() -> list[dict]:
@@ -38,7 +46,8 @@ def page() -> str:
         explication_date=aiact.applies_from(aiact.EXPLANATION_RIGHT),
         interdictions=aiact.DATES_BY_KEY["interdictions"].when,
         registration=aiact.DEPLOYER_REGISTRATION,
-        registration_article=aiact.REGISTRATION_ARTICLE, act_url=aiact.AI_ACT_URL,
+        registration_article=aiact.registration_article(current_language()),
+        act_url=aiact.AI_ACT_URL,
         eudb_files=eudb.FILE_NAMES, today=date.today())
 
 

@@ -292,3 +292,13 @@ def test_ai_act_page_in_english(client) -> None:  # noqa: ANN001
     assert re.search(r"[A-Z][a-z]+ \d{1,2}, \d{4}", row.find("time").get_text())
     french = soup(client, "/reglement-ia")
     assert "Contrôle humain" in french.get_text() and "Calendrier" in french.get_text()
+
+
+def test_percentages_keep_their_decimal_in_every_language() -> None:
+    """« 10,0 % » in French is « 10.0% » in English (the method: one decimal), not « 10% »;
+    a whole-number scale stays whole."""
+    from decimal import Decimal
+
+    assert percent_text(Decimal("10.0"), "en") == "10.0%"
+    assert percent_text(Decimal("10.0"), "fr") == "10,0 %"
+    assert percent_text(25, "en") == "25%" and percent_text(Decimal("1234.5"), "en") == "1,234.5%"

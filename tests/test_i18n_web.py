@@ -302,3 +302,34 @@ def test_percentages_keep_their_decimal_in_every_language() -> None:
     assert percent_text(Decimal("10.0"), "en") == "10.0%"
     assert percent_text(Decimal("10.0"), "fr") == "10,0 %"
     assert percent_text(25, "en") == "25%" and percent_text(Decimal("1234.5"), "en") == "1,234.5%"
+
+
+def _without_annotations(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: _without_annotations(v) for k, v in node.items()
+                if k not in ("title", "description")}
+    if isinstance(node, list):
+        return [_without_annotations(v) for v in node]
+    return node
+
+
+def test_json_schema_in_english_is_the_same_contract(client) -> None:  # noqa: ANN001
+    """/en/api/v1/schema: titles and descriptions from the catalogue's label_en / help_en,
+    the same $id and the same validating keywords as the French schema."""
+    import jsonschema
+
+    from registry.records import catalogue as cat
+
+    french, english = (client.get(f"{p}/api/v1/schema").get_json() for p in ("", "/en"))
+    assert english["$id"] == french["$id"]
+    assert _without_annotations(english) == _without_annotations(french)
+    jsonschema.Draft202012Validator.check_schema(english)
+    assert english["title"] == "Record of the citizens' register of public algorithms"
+    nom = cat.field_at("nom")
+    assert english["properties"]["nom"]["title"] == nom.label_en
+    assert english["properties"]["nom"]["description"].startswith(nom.help_en)
+    assert french["properties"]["nom"]["title"] == nom.label
+    code = english["properties"]["transparence"]["properties"]["code_source"]
+    assert code["title"] == "Source code"
+    assert english["$defs"]["administration"]["title"] == "Record of an administration"
+    assert client.get(f"/en/api/v1/schema/{cat.SCHEMA_VERSION}").get_json() == english

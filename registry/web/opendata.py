@@ -26,6 +26,7 @@ from registry.opendata.jsonschema import json_schema
 from registry.opendata.openapi import openapi_document
 from registry.records import catalogue as cat
 from registry.web.errors import NotFound, Unavailable
+from registry.web.i18n import current_language
 from registry.web.resources import get_store
 from registry.web.urls import site_url
 
@@ -158,7 +159,8 @@ def api_docs() -> str:
 
 
 def _schema_response() -> Response:
-    response = jsonify(json_schema())
+    """The schema, its titles and descriptions in the page's language (same $id)."""
+    response = jsonify(json_schema(current_language()))
     response.mimetype = "application/schema+json"
     return response
 

@@ -333,3 +333,13 @@ def test_json_schema_in_english_is_the_same_contract(client) -> None:  # noqa: A
     assert code["title"] == "Source code"
     assert english["$defs"]["administration"]["title"] == "Record of an administration"
     assert client.get(f"/en/api/v1/schema/{cat.SCHEMA_VERSION}").get_json() == english
+
+
+def test_record_page_ai_act_requirements_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, f"/en/algorithmes/{RECORD}")
+    section = page.find(id="section-ai_act")
+    text = section.get_text(" ")
+    assert "Article 26(2)" in text and "human oversight is assigned to people" in text
+    assert "le contrôle humain est confié" not in text
+    french = soup(client, f"/algorithmes/{RECORD}").find(id="section-ai_act").get_text(" ")
+    assert "le contrôle humain est confié" in french and "Article 26, paragraphe 2" in french

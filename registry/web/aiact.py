@@ -25,13 +25,6 @@ def current_readiness() -> readiness.Readiness:
                      lambda: readiness.compute(store.records()))
 
 
-@bp.app_template_filter("ia")
-def worded(item: aiact.Dated | aiact.Obligation | aiact.RegistrationItem,
-           ) -> aiact.Dated | aiact.Obligation | aiact.RegistrationItem:
-    """A line of the AI Act table worded in the page's language."""
-    return aiact.in_language(item, current_language())
-
-
 def _dates() -> list[dict]:
     return [{"id": d.key, "libelle": d.label, "date": d.when.isoformat(),
              "sources": [{"url": r.url, "titre": r.titre} for r in d.references]}

@@ -198,6 +198,10 @@ def test_coverage_page_in_english(client) -> None:  # noqa: ANN001
     method = page.find("table", id="tableau-methode")
     assert "all records, except “not applicable”" in method.get_text()
     assert page.find("nav", class_="langues").find("a", hreflang="fr")["href"] == "/couverture"
+    permanent = page.select_one(".lien-permanent p a")["href"]
+    assert re.search(r"/en/couverture\?commit=[0-9a-f]{40}$", permanent), permanent
+    french = soup(client, "/couverture").select_one(".lien-permanent p a")["href"]
+    assert re.search(r"[^n]/couverture\?commit=", french) and "/en/" not in french
 
 
 def test_coverage_charts_in_english(client) -> None:  # noqa: ANN001

@@ -23,10 +23,10 @@ from registry.records import catalogue as cat
 from registry.web.api import respond
 from registry.web.errors import BadRequest, NotFound, Unavailable
 from registry.web.filters import etats as etat_labels
-from registry.web.i18n import current_language
+from registry.web.i18n import PREFIXES, current_language
 from registry.web.overview import cached
 from registry.web.resources import get_store
-from registry.web.urls import external_url
+from registry.web.urls import external_url, site_url
 
 bp = Blueprint("coverage", __name__)
 
@@ -82,9 +82,12 @@ def requested() -> Figures:
 
 
 def permalink(snapshot: asof.Snapshot | None, anchor: str = "") -> str:
+    """The permanent address of these figures, in the page's language (/en/couverture?…)."""
     if snapshot is None:
         return ""
-    return external_url("coverage.page", commit=snapshot.commit) + anchor
+    base = site_url()
+    path = external_url("coverage.page", commit=snapshot.commit)[len(base):]
+    return base + PREFIXES.get(current_language(), "") + path + anchor
 
 
 def _quotes(f: Figures) -> dict:

@@ -52,12 +52,17 @@ def number_text(value: object, lang: str = SOURCE) -> str:
 
 def percent_text(value: Decimal | float | None, lang: str = SOURCE) -> str:
     """A percentage already multiplied by 100 (``Decimal('10.8')``) -> « 10,8 % » /
-    « 10.8% »; None -> « — »."""
+    « 10.8% »; None -> « — ». The value keeps its own decimals in every language
+    (``Decimal('10.0')`` -> « 10,0 % » / « 10.0% », ``25`` -> « 25 % » / « 25% »)."""
     if value is None:
         return DASH
     if lang == SOURCE:
         return f"{value}".replace(".", ",") + " %"
-    return format_percent(Decimal(str(value)) / 100, locale=lang, decimal_quantization=False)
+    number = Decimal(str(value))
+    exponent = number.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    pattern = "#,##0" + ("." + "0" * places if places else "") + "%"
+    return format_percent(number / 100, format=pattern, locale=lang)
 
 
 _UNITS_EN = {"jour": ("day", "days"), "semaine": ("week", "weeks"), "mois": ("month", "months"),

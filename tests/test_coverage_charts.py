@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.coverage.charts import ETAT_ORDER, bar, small_multiples, stacked_bars
+from registry.coverage.charts import ETAT_ORDER, Wording, bar, small_multiples, stacked_bars
 from registry.coverage.figures import compute
 from registry.records import catalogue as cat
 from registry.records.model import load_records
@@ -107,3 +107,41 @@ def test_no_chart_module_imports_flask() -> None:
         text = (Path(__file__).parent.parent / "registry" / "coverage" / name).read_text(
             encoding="utf-8")
         assert "import flask" not in text and "from flask" not in text
+
+
+ENGLISH = Wording(
+    lang="en", etats=cat.CHOICE_LABELS_EN["transparence.etat"],
+    bars_title="Publication by state", bars_desc="%(criteres)s criteria, %(fiches)s records.",
+    bar_tip="%(critere)s — %(etat)s: %(chiffre)s", trend_title="%(critere)s: share",
+    trend_desc="From %(premier)s on %(debut)s to %(dernier)s on %(fin)s, over %(versions)s; "
+               "highest %(haut)s (0 to %(echelle)s).",
+    trend_point="%(critere)s, %(jour)s: %(chiffre)s", trend_empty="No version.",
+    versions=lambda n: f"{n} version{'s' if n != 1 else ''}")
+
+
+def test_charts_in_another_language(coverage) -> None:  # noqa: ANN001
+    """The words come from the Wording; numbers, percentages and dates follow its language."""
+    root = check_accessible(stacked_bars(coverage.criteria, coverage.total, "en", ENGLISH),
+                            "en")
+    assert root.find(f"{SVG}title").text == "Publication by state"
+    assert root.find(f"{SVG}desc").text == f"{len(cat.CRITERIA)} criteria, 120 records."
+    evaluation = root.findall(f"{SVG}g[@class='chart-row']")[
+        [c.key for c in cat.CRITERIA].index("evaluation_interne")]
+    assert evaluation.find(f"{SVG}text").text == "Internal evaluation"  # label_en
+    tip = evaluation.find(f"{SVG}rect/{SVG}title").text
+    assert tip == "Internal evaluation — Published: 13 / 120 (10.8%)"
+    assert evaluation.findall(f"{SVG}text")[-1].text == "10.8%"
+    legend = [t.text for t in root.findall(f"{SVG}g[@class='chart-legend']/{SVG}text")]
+    assert "Published" in legend and "Publié" not in legend
+    points = [("2025-01-10T10:00:00+01:00", figures(1, 10)),
+              ("2025-03-01T10:00:00+01:00", figures(1234, 5000))]
+    c, svg = small_multiples(points, "t", ENGLISH)[0]
+    trend = check_accessible(svg, f"t-{c.key}")
+    assert trend.find(f"{SVG}title").text == f"{c.label_en}: share"
+    assert trend.find(f"{SVG}desc").text == (
+        "From 1 / 10 (10.0%) on Jan 10, 2025 to 1,234 / 5,000 (24.7%) on Mar 1, 2025, over "
+        "2 versions; highest 24.7% (0 to 25%).")
+    assert trend.find(f"{SVG}circle/{SVG}title").text == \
+        f"{c.label_en}, Mar 1, 2025: 1,234 / 5,000 (24.7%)"
+    assert [t.text for t in trend.iter(f"{SVG}text") if t.text.endswith("%")] == \
+        ["0%", "12%", "25%"]

@@ -278,3 +278,18 @@ def test_every_figure_can_be_cited(app_history) -> None:  # noqa: ANN001
     assert blocks["citer-demandes"] and soup.find(id="methode-demandes")
     first = ranking.tbody.tr.find(class_="fraction").get_text()
     assert re.match(r"\d+ / \d+ \(", first)
+
+
+def test_english_page_without_history(client120) -> None:  # noqa: ANN001
+    """Without git history the English page says so in English, the core's reason in French
+    (marked lang="fr"), and the figures of the 120 records follow the English locale."""
+    soup = BeautifulSoup(client120.get("/en/couverture").data, "html.parser")
+    alert = soup.find("section", attrs={"aria-labelledby": "evolution"}).find(class_="alerte")
+    assert alert.get_text().startswith("Trend not available: ")
+    assert "historique indisponible" in alert.find("span", lang="fr").get_text()
+    row = soup.find(id="critere-evaluation_interne").get_text(" ", strip=True)
+    assert "13 / 120 (10.8%)" in row
+    assert "this site have no history" in soup.find(class_="lien-permanent").get_text()
+    response = client120.get("/en/couverture.csv?table=tendance")
+    assert response.status_code == 503
+    assert "Trend: " in response.data.decode()

@@ -4,8 +4,7 @@ Each template is read with Jinja's own lexer: text outside ``{% trans %}`` block
 page shows between tags and in the attributes people read: aria-label, title, alt,
 placeholder, content) and the string literals of its expressions must not be words, unless
 they are the arguments of ``_()`` / ``gettext()`` or in the short list of proper nouns
-below. The template folders of the second pass still to do (coverage, opendata, aiact) are
-not checked yet, nor the letters (French by design: legal documents).
+below. The letters are not checked (French by design: legal documents).
 """
 
 from __future__ import annotations
@@ -22,7 +21,8 @@ from registry.paths import TEMPLATES
 TRANSLATED = ["base.html", "_ariane.html", "_formulaires.html", "pages/*.html",
               "algorithmes/*.html", "administrations/*.html", "cada/formulaire.html",
               "cada/apercu.html", "cada/delais.html", "quality/*.html", "errors/*.html",
-              "contribute/*.html", "maintainers/*.html", "history/*.html"]
+              "contribute/*.html", "maintainers/*.html", "history/*.html",
+              "coverage/*.html", "opendata/*.html", "aiact/*.html"]
 # Not translated on purpose: the letter is a French legal document (its page too).
 FRENCH_BY_DESIGN = {"cada/lettre.html"}
 # Words that are the same in every language (names, symbols).

@@ -2,10 +2,12 @@
 the prefix, language switch and hreflang, record text in French marked lang="fr", English
 record fields where they exist, numbers and dates per locale, the letter form in English
 (the letter itself in French); the contribution forms, the tracking page, the history and
-its feeds, the maintainer pages in English, POSTs with their CSRF token under /en/."""
+its feeds, the maintainer pages in English, POSTs with their CSRF token under /en/; the
+coverage, open-data, API and AI Act pages with their charts and the English JSON Schema."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -390,3 +392,186 @@ def test_english_feed_of_a_translated_record_uses_its_english_name(client) -> No
     assert title.startswith("Benefit recipients") and title.endswith(": changes to the record")
     french = ET.fromstring(client.get(f"/algorithmes/{RECORD}/flux.atom").data)
     assert french.findtext(f"{ATOM}title").startswith("Score de risque")
+
+
+# --- second pass: coverage, open data, API, AI Act --------------------------------------
+
+def test_coverage_page_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, "/en/couverture")
+    assert page.find("h1").get_text() == "Transparency: the coverage of the registry"
+    headings = [h.get_text() for h in page.find_all("h2")]
+    for english in ("Criterion by criterion", "Access requests under way",
+                    "Ready for the AI Act", "Rankings by administration and by domain",
+                    "Least transparent records", "Trend", "Method", "Download the figures"):
+        assert english in headings, english
+    assert page.find("h3", id="classement-domaine").get_text() == "By domain"
+    text = page.get_text(" ")
+    assert "Critère par critère" not in text and "Télécharger" not in text
+    criteria = page.find("table", id="tableau-criteres")
+    assert criteria.find("th", string="Published (all records)")
+    assert criteria.find("th", scope="row", string="Source code")  # catalogue's label_en
+    # figures per locale: « 13 / 120 (10.8%) », never « 10,8 % »
+    fractions = [f.get_text() for f in page.select("#tableau-criteres .fraction")]
+    assert fractions and all(re.fullmatch(r"\d+ / \d+ \((\d+(\.\d)?%|—)\)", f)
+                             for f in fractions), fractions
+    # a domain's label comes from the catalogue in English; an administration's name is French
+    ranking = page.find("table", id="tableau-classement-domaine")
+    assert ranking.find("th", scope="row", string="Social benefits") or \
+        "Social" in ranking.get_text(), ranking.get_text()[:300]
+    admin = page.find("table", id="tableau-classement-administration").find("th", scope="row")
+    assert admin.find(lang="fr")
+    quote = page.find("details", class_="citer")
+    assert quote.find("summary").get_text() == "Cite this figure"
+    assert quote.find("blockquote")["lang"] == "fr"  # the citation sentence stays French
+    method = page.find("table", id="tableau-methode")
+    assert "all records, except “not applicable”" in method.get_text()
+    assert page.find("nav", class_="langues").find("a", hreflang="fr")["href"] == "/couverture"
+    permanent = page.select_one(".lien-permanent p a")["href"]
+    assert re.search(r"/en/couverture\?commit=[0-9a-f]{40}$", permanent), permanent
+    french = soup(client, "/couverture").select_one(".lien-permanent p a")["href"]
+    assert re.search(r"[^n]/couverture\?commit=", french) and "/en/" not in french
+
+
+def test_coverage_charts_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, "/en/couverture")
+    bars = page.find("svg", id=False, attrs={"aria-labelledby": re.compile("graphique-etats")})
+    assert bars.find("title").get_text() == "Publication of the transparency criteria, by state"
+    desc = bars.find("desc").get_text()
+    assert desc.startswith("For each of the ") and "by publication state" in desc
+    legend = [t.get_text() for t in bars.select("g.chart-legend text")]
+    assert "Published" in legend and "Publié" not in legend, legend
+    tips = [t.get_text() for t in bars.select("rect title")]
+    assert tips and all(re.search(r" — .+: \d+ / \d+ \(\d+(\.\d)?%\)$", t) for t in tips), tips[:3]
+    assert re.fullmatch(r"\d+(\.\d)?%", bars.select("g.chart-row > text")[-1].get_text())
+    trend = page.select("ul.multiples svg")
+    assert trend, "the English page draws the trend"
+    first = trend[0]
+    assert first.find("title").get_text().endswith(": share of the records where it is published")
+    assert re.search(r"^From .+ on [A-Z][a-z]{2} \d{1,2}, \d{4} to .+ over \d+ versions? of the "
+                     r"records; highest", first.find("desc").get_text())
+    ticks = [t.get_text() for t in first.select("g.chart-axes text")]
+    assert "0%" in ticks and not any(" %" in t for t in ticks), ticks
+    french = soup(client, "/couverture").select("ul.multiples svg")[0]
+    assert french.find("desc").get_text().startswith("De ")
+    assert "0 %" in [t.get_text() for t in french.select("g.chart-axes text")]
+
+
+def test_coverage_errors_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, "/en/couverture.csv?table=nimporte", 400)
+    assert "Unknown table “nimporte”: choose among criteres" in page.get_text()
+    french = soup(client, "/couverture.csv?table=nimporte", 400)
+    assert "Tableau inconnu « nimporte »" in french.get_text()
+
+
+def test_open_data_page_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, "/en/donnees")
+    assert page.find("h1").get_text() == "Open data"
+    text = page.get_text(" ")
+    for english in ("The dataset", "Downloads", "Spreadsheet CSV", "XLSX workbook",
+                    "For a spreadsheet", "Schema and API", "Importing an existing register"):
+        assert english in text, english
+    assert "Téléchargements" not in text and "Classeur XLSX" not in text
+    assert page.find("dd", lang="fr")  # the dataset's own metadata stays French
+    sizes = [td.get_text() for td in page.find_all("td", attrs={"data-label": "Size"})]
+    assert sizes and all(s == "—" or re.fullmatch(r"[\d,]+(\.\d)? KiB", s) for s in sizes), sizes
+    links = [a["href"] for a in page.select("main a[href^='/']")]
+    assert links and all(h.startswith("/en/") for h in links), links
+    # the DCAT description is the dataset's, in French at every address
+    def titles(url: str) -> list[str]:
+        dcat = client.get(url).get_json()
+        return [dcat["dct:title"]] + [d["dct:title"] for d in dcat["dcat:distribution"]]
+    assert titles("/en/donnees/dcat.jsonld") == titles("/donnees/dcat.jsonld")
+    assert "CSV pour tableur (algorithmes-tableur.csv)" in titles("/en/donnees/dcat.jsonld") \
+        or any(t.startswith("CSV pour tableur") for t in titles("/en/donnees/dcat.jsonld"))
+
+
+def test_api_docs_and_api_errors_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, "/en/api")
+    assert page.find("h1").get_text() == "API: documentation"
+    text = page.get_text(" ")
+    assert "Principles" in text and "Every address" in text and "On the command line (curl)" \
+        in text
+    assert page.find("h3", id=re.compile("^op-")).find("span", lang="fr")  # summaries: French
+    error = client.get("/en/api/v1/algorithmes?par_page=0")
+    assert error.status_code == 400
+    body = error.get_json()["erreur"]
+    assert body["titre"] == "Bad request"
+    assert body["message"] == ("The parameter “par_page” must be a whole number between 1 and "
+                               "100 (received: “0”).")
+    missing = client.get("/en/api/v1/algorithmes/nexiste-pas").get_json()["erreur"]
+    assert missing["message"] == "No algorithm has the identifier “nexiste-pas”."
+    french = client.get("/api/v1/algorithmes?tri=x").get_json()["erreur"]
+    assert french["message"].startswith("Le paramètre « tri » accepte")
+    # the API's keys and values stay French in every language
+    assert client.get("/en/api/v1/couverture").get_json().keys() == \
+        client.get("/api/v1/couverture").get_json().keys()
+
+
+def test_ai_act_page_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, "/en/reglement-ia")
+    assert page.find("h1").get_text() == "The EU AI Act, system by system"
+    text = page.get_text(" ")
+    for english in ("Timeline", "High risk (Annex III)", "Fundamental rights impact assessment",
+                    "Registration in the EU database", "Human oversight", "EU database",
+                    "Right to an explanation of an individual decision",
+                    "Deployer", "article 49(3) and Annex VIII, section C"):
+        assert english in text, english
+    for french in ("Calendrier", "Analyse d'impact sur les droits fondamentaux",
+                   "Contrôle humain", "Haut risque (annexe III)"):
+        assert french not in text, french
+    row = page.find("tr", id="obligation-controle_humain")
+    assert "Article 26(2)" in row.find("td", class_="exigence").get_text()
+    assert re.search(r"[A-Z][a-z]+ \d{1,2}, \d{4}", row.find("time").get_text())
+    french = soup(client, "/reglement-ia")
+    assert "Contrôle humain" in french.get_text() and "Calendrier" in french.get_text()
+
+
+def test_percentages_keep_their_decimal_in_every_language() -> None:
+    """« 10,0 % » in French is « 10.0% » in English (the method: one decimal), not « 10% »;
+    a whole-number scale stays whole."""
+    from decimal import Decimal
+
+    assert percent_text(Decimal("10.0"), "en") == "10.0%"
+    assert percent_text(Decimal("10.0"), "fr") == "10,0 %"
+    assert percent_text(25, "en") == "25%" and percent_text(Decimal("1234.5"), "en") == "1,234.5%"
+
+
+def _without_annotations(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: _without_annotations(v) for k, v in node.items()
+                if k not in ("title", "description")}
+    if isinstance(node, list):
+        return [_without_annotations(v) for v in node]
+    return node
+
+
+def test_json_schema_in_english_is_the_same_contract(client) -> None:  # noqa: ANN001
+    """/en/api/v1/schema: titles and descriptions from the catalogue's label_en / help_en,
+    the same $id and the same validating keywords as the French schema."""
+    import jsonschema
+
+    from registry.records import catalogue as cat
+
+    french, english = (client.get(f"{p}/api/v1/schema").get_json() for p in ("", "/en"))
+    assert english["$id"] == french["$id"]
+    assert _without_annotations(english) == _without_annotations(french)
+    jsonschema.Draft202012Validator.check_schema(english)
+    assert english["title"] == "Record of the citizens' register of public algorithms"
+    nom = cat.field_at("nom")
+    assert english["properties"]["nom"]["title"] == nom.label_en
+    assert english["properties"]["nom"]["description"].startswith(nom.help_en)
+    assert french["properties"]["nom"]["title"] == nom.label
+    code = english["properties"]["transparence"]["properties"]["code_source"]
+    assert code["title"] == "Source code"
+    assert english["$defs"]["administration"]["title"] == "Record of an administration"
+    assert client.get(f"/en/api/v1/schema/{cat.SCHEMA_VERSION}").get_json() == english
+
+
+def test_record_page_ai_act_requirements_in_english(client) -> None:  # noqa: ANN001
+    page = soup(client, f"/en/algorithmes/{RECORD}")
+    section = page.find(id="section-ai_act")
+    text = section.get_text(" ")
+    assert "Article 26(2)" in text and "human oversight is assigned to people" in text
+    assert "le contrôle humain est confié" not in text
+    french = soup(client, f"/algorithmes/{RECORD}").find(id="section-ai_act").get_text(" ")
+    assert "le contrôle humain est confié" in french and "Article 26, paragraphe 2" in french

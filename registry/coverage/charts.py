@@ -4,14 +4,84 @@ Each chart is an ``<svg role="img">`` named by its ``<title>`` and described by 
 ``<desc>``; every mark carries a ``<title>`` with its exact figure, and the page puts
 a data table next to each chart. Colours are presentation attributes (``fill``),
 which the Content Security Policy allows.
+
+The charts' words come in a ``Wording`` (French by default): the web layer passes one in
+the page's language, with its own translated strings; numbers, percentages and dates are
+written per language by ``registry.locales``. This module stays free of Flask.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from html import escape
 
+from babel.dates import format_date
+
 from registry.coverage.figures import CriterionCoverage, Figure
+from registry.locales import SOURCE, number_text, percent_text
 from registry.records import catalogue as cat
+
+
+def _french_versions(n: int) -> str:
+    return f"{n} version{'s' if n != 1 else ''} des fiches"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words of the charts in one language. The ``%(name)s`` templates are filled here;
+    `versions` says « n versions of the records » with the language's plural."""
+
+    lang: str = SOURCE
+    etats: Mapping[str, str] = field(default_factory=lambda: dict(cat.ETATS))
+    bars_title: str = "Publication des critères de transparence, par état"
+    bars_desc: str = ("Pour chacun des %(criteres)s critères, répartition des %(fiches)s "
+                      "fiches selon l'état de publication (publié, partiel, obtenu, non "
+                      "publié, refusé, inconnu, sans objet) ; le pourcentage à droite est la "
+                      "part des fiches où le critère est publié. Le tableau qui suit donne les "
+                      "mêmes chiffres.")
+    bar_tip: str = "%(critere)s — %(etat)s : %(chiffre)s"
+    trend_title: str = "%(critere)s : part des fiches où l'élément est publié"
+    trend_desc: str = ("De %(premier)s le %(debut)s à %(dernier)s le %(fin)s, sur "
+                       "%(versions)s ; au plus haut %(haut)s (échelle de 0 à %(echelle)s).")
+    trend_point: str = "%(critere)s, %(jour)s : %(chiffre)s"
+    trend_empty: str = "Aucune version des fiches."
+    versions: Callable[[int], str] = _french_versions
+
+    def criterion(self, criterion: cat.Criterion) -> str:
+        return criterion.label_for(self.lang)
+
+    def figure(self, figure: Figure) -> str:
+        """« 13 / 120 (10,8 %) » / « 13 / 120 (10.8%) »."""
+        if self.lang == SOURCE:
+            return figure.texte
+        return (f"{number_text(figure.n, self.lang)} / {number_text(figure.N, self.lang)} "
+                f"({self.percent(figure)})")
+
+    def percent(self, figure: Figure) -> str:
+        return figure.pourcentage if self.lang == SOURCE else percent_text(figure.decimal,
+                                                                          self.lang)
+
+    def scale(self, value: int) -> str:
+        return f"{value} %" if self.lang == SOURCE else percent_text(value, self.lang)
+
+    def day(self, stamp: str) -> str:
+        """``2026-11-26T12:46:24+00:00`` -> « 26/11/2026 » / « Nov 26, 2026 »; a month
+        ``2026-11`` stays."""
+        parts = stamp[:10].split("-")
+        if len(parts) != 3:
+            return stamp
+        if self.lang == SOURCE:
+            return "/".join(reversed(parts))
+        try:
+            return format_date(date(int(parts[0]), int(parts[1]), int(parts[2])), "medium",
+                               locale=self.lang)
+        except ValueError:
+            return stamp
+
+
+FRENCH = Wording()
 
 # Display order of the states in stacked bars, and their colours.
 ETAT_ORDER = ("publie", "partiel", "obtenu", "non_publie", "refuse", "inconnu", "sans_objet")
@@ -58,36 +128,36 @@ def _legend(items: list[tuple[str, str, str]], x: int, y: int, column: int,
     return out
 
 
-def stacked_bars(criteria: list[CriterionCoverage], total: int, ident: str = "etats") -> str:
+def stacked_bars(criteria: list[CriterionCoverage], total: int, ident: str = "etats",
+                 words: Wording = FRENCH) -> str:
     """One horizontal bar per criterion, split by state; the published share at the end."""
     label_w, bar_w, right_w, row_h, top = 250, 420, 70, 30, 70
     width = label_w + bar_w + right_w
     height = top + row_h * len(criteria) + 10
-    legend = [(ETAT_COLOURS[e], None, cat.ETATS[e].split(" (")[0]) for e in ETAT_ORDER]
+    legend = [(ETAT_COLOURS[e], None, words.etats[e].split(" (")[0]) for e in ETAT_ORDER]
     body = _legend(legend, 10, 20, 180, 4)
     for row, c in enumerate(criteria):
         y = top + row * row_h
         body.append(f'<g class="chart-row"><text x="{label_w - 8}" y="{y + 15}" '
-                    f'text-anchor="end">{escape(c.criterion.label)}</text>')
+                    f'text-anchor="end">{escape(words.criterion(c.criterion))}</text>')
         x = float(label_w)
         for etat in ETAT_ORDER:
             count = c.etats.get(etat, 0)
             if not count or not total:
                 continue
             w = bar_w * count / total
-            tip = f"{c.criterion.label} — {cat.ETATS[etat]} : {Figure(count, total).texte}"
+            tip = words.bar_tip % {"critere": words.criterion(c.criterion),
+                                   "etat": words.etats[etat],
+                                   "chiffre": words.figure(Figure(count, total))}
             body.append(f'<rect x="{x:.2f}" y="{y}" width="{w:.2f}" height="20" '
                         f'fill="{ETAT_COLOURS[etat]}" stroke="#ffffff" stroke-width="0.5">'
                         f"<title>{escape(tip)}</title></rect>")
             x += w
         body.append(f'<text x="{label_w + bar_w + 6}" y="{y + 15}">'
-                    f"{escape(c.tous.pourcentage)}</text></g>")
-    desc = (f"Pour chacun des {len(criteria)} critères, répartition des {total} fiches selon "
-            "l'état de publication (publié, partiel, obtenu, non publié, refusé, inconnu, "
-            "sans objet) ; le pourcentage à droite est la part des fiches où le critère est "
-            "publié. Le tableau qui suit donne les mêmes chiffres.")
-    return _svg(ident, width, height, "Publication des critères de transparence, par état",
-                desc, body)
+                    f"{escape(words.percent(c.tous))}</text></g>")
+    desc = words.bars_desc % {"criteres": number_text(len(criteria), words.lang),
+                              "fiches": number_text(total, words.lang)}
+    return _svg(ident, width, height, words.bars_title, desc, body)
 
 
 def _nice_max(value: float) -> int:
@@ -108,14 +178,8 @@ def bar(figure: Figure, width: int = 120) -> str:
             f'fill="{ETAT_COLOURS["publie"]}"/></svg>')
 
 
-def _short_date(stamp: str) -> str:
-    """``2026-11-26T12:46:24+00:00`` -> ``26/11/2026``; a month ``2026-11`` stays."""
-    parts = stamp[:10].split("-")
-    return "/".join(reversed(parts)) if len(parts) == 3 else stamp
-
-
 def small_multiples(points: list[tuple[str, dict[str, Figure]]], ident: str = "tendance",
-                    ) -> list[tuple[cat.Criterion, str]]:
+                    words: Wording = FRENCH) -> list[tuple[cat.Criterion, str]]:
     """One small line chart per criterion, every one on the same scale: the share of records
     where it is published after each version of the records (`points`: (ISO date, figures by
     criterion), oldest first). Returns (criterion, SVG) pairs."""
@@ -138,13 +202,13 @@ def small_multiples(points: list[tuple[str, dict[str, Figure]]], ident: str = "t
             body.append(f'<line x1="{left}" y1="{py(tick):.1f}" x2="{left + plot_w}" '
                         f'y2="{py(tick):.1f}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
             body.append(f'<text x="{left - 5}" y="{py(tick) + 4:.1f}" text-anchor="end" '
-                        f'font-size="11">{tick} %</text>')
+                        f'font-size="11">{escape(words.scale(tick))}</text>')
         if points:
             body.append(f'<text x="{left}" y="{height - 6}" font-size="11">'
-                        f"{escape(_short_date(points[0][0]))}</text>")
+                        f"{escape(words.day(points[0][0]))}</text>")
         if len(points) > 1:
             body.append(f'<text x="{left + plot_w}" y="{height - 6}" text-anchor="end" '
-                        f'font-size="11">{escape(_short_date(points[-1][0]))}</text>')
+                        f'font-size="11">{escape(words.day(points[-1][0]))}</text>')
         body.append("</g>")
         coords = " ".join(f"{px(i):.1f},{py(p[c.key].valeur or 0.0):.1f}"
                           for i, (_, p) in enumerate(points))
@@ -152,21 +216,24 @@ def small_multiples(points: list[tuple[str, dict[str, Figure]]], ident: str = "t
             body.append(f'<polyline points="{coords}" fill="none" '
                         f'stroke="{ETAT_COLOURS["publie"]}" stroke-width="2"/>')
             last_date, last = points[-1]
+            point_words = {"critere": words.criterion(c), "jour": words.day(last_date),
+                           "chiffre": words.figure(last[c.key])}
             body.append(f'<circle cx="{px(len(points) - 1):.1f}" '
                         f'cy="{py(last[c.key].valeur or 0.0):.1f}" r="3.5" '
                         f'fill="{ETAT_COLOURS["publie"]}"><title>'
-                        f"{escape(f'{c.label}, {_short_date(last_date)} : {last[c.key].texte}')}"
+                        f"{escape(words.trend_point % point_words)}"
                         "</title></circle>")
         if points:
             first_date, first = points[0]
             last_date, last = points[-1]
             highest = max(points, key=lambda p: p[1][c.key].valeur or 0.0)
-            desc = (f"De {first[c.key].texte} le {_short_date(first_date)} à "
-                    f"{last[c.key].texte} le {_short_date(last_date)}, sur {len(points)} "
-                    f"version{'s' if len(points) != 1 else ''} des fiches ; au plus haut "
-                    f"{highest[1][c.key].pourcentage} (échelle de 0 à {y_max} %).")
+            desc = words.trend_desc % {
+                "premier": words.figure(first[c.key]), "debut": words.day(first_date),
+                "dernier": words.figure(last[c.key]), "fin": words.day(last_date),
+                "versions": words.versions(len(points)),
+                "haut": words.percent(highest[1][c.key]), "echelle": words.scale(y_max)}
         else:
-            desc = "Aucune version des fiches."
-        out.append((c, _svg(chart_id, width, height, f"{c.label} : part des fiches où "
-                            "l'élément est publié", desc, body)))
+            desc = words.trend_empty
+        out.append((c, _svg(chart_id, width, height,
+                            words.trend_title % {"critere": words.criterion(c)}, desc, body)))
     return out

@@ -3,10 +3,15 @@
 One schema with two sections: the algorithm record (the root) and the administration
 record (``$defs.administration``). Rules a JSON Schema cannot express (citations to known
 keys, references to other files, body markers, quote length in words) are the validator's.
+
+Its titles and descriptions (annotations) come from the catalogue in one language: French,
+the source, or English (``label_en``, ``help_en``). Both documents are the same contract
+with the same ``$id``: only the annotations differ, never a keyword that validates.
 """
 
 from __future__ import annotations
 
+from registry.locales import SOURCE
 from registry.records import catalogue as cat
 
 SCHEMA_ID = "https://registre-algorithmes-publics.fr/api/v1/schema"
@@ -21,8 +26,34 @@ _CITE = {"anyOf": [{"type": "string", "pattern": _KEY},
                                                                "pattern": _KEY}}]}
 
 
-def _field_schema(f: cat.Field) -> dict:
-    base: dict = {"title": f.label, "description": f.help}
+# The schema's own words, per language (the fields' come from the catalogue).
+WORDS: dict[str, dict[str, str]] = {
+    "fr": {"title": "Fiche du registre citoyen des algorithmes publics",
+           "description": "En-tête YAML d'une fiche d'algorithme, version %(version)s du "
+                          "schéma ; la fiche d'une administration est décrite dans "
+                          "$defs.administration.",
+           "administration": "Fiche d'une administration",
+           "administration_description": "En-tête YAML d'une fiche d'administration.",
+           "id": "Identifiant", "id_description": "Facultatif ; égal au nom du fichier.",
+           "max_words": " (%(n)s mots au plus.)"},
+    "en": {"title": "Record of the citizens' register of public algorithms",
+           "description": "YAML front matter of an algorithm record, version %(version)s of "
+                          "the schema; the record of an administration is described in "
+                          "$defs.administration. Titles and descriptions are in English; "
+                          "keys and values are French in every language.",
+           "administration": "Record of an administration",
+           "administration_description": "YAML front matter of an administration record.",
+           "id": "Identifier", "id_description": "Optional; equal to the file name.",
+           "max_words": " (%(n)s words at most.)"},
+}
+
+
+def _words(lang: str) -> dict[str, str]:
+    return WORDS.get(lang, WORDS[SOURCE])
+
+
+def _field_schema(f: cat.Field, lang: str = SOURCE) -> dict:
+    base: dict = {"title": f.label_for(lang), "description": f.help_for(lang)}
     kind = f.type
     if kind == cat.TEXT:
         base.update(type="string", minLength=1, allOf=[{"pattern": r"\S"},
@@ -62,58 +93,59 @@ def _field_schema(f: cat.Field) -> dict:
     elif kind == cat.TEXT_LIST:
         base.update(type="array", items={"type": "string", "minLength": 1, "pattern": r"\S"})
     elif kind == cat.OBJECT:
-        base.update(_object(f.children))
+        base.update(_object(f.children, lang))
     elif kind == cat.OBJECT_LIST:
-        base.update(type="array", items=_object(f.children))
+        base.update(type="array", items=_object(f.children, lang))
         if f.min_items:
             base["minItems"] = f.min_items
     elif kind == cat.ETAT_MAP:
-        item = _object(f.children)
+        item = _object(f.children, lang)
         item["if"] = {"properties": {"etat": {"enum": list(cat.ETATS_WITH_URL)}}}
         item["then"] = {"required": ["url"]}
-        titles = {c.key: (c.label, c.published_means) for c in cat.CRITERIA}
+        titles = {c.key: c.label_for(lang) for c in cat.CRITERIA}
         base.update(type="object", additionalProperties=False,
-                    properties={k: {"title": titles.get(k, (cat.AI_OBLIGATIONS.get(k, k),))[0],
-                                    **item} for k in f.keys})
+                    properties={k: {"title": titles.get(k) or cat.choice_label(
+                        "ai_act.obligations", k, lang), **item} for k in f.keys})
     if kind == cat.NUMBER:
         base["maximum"] = 1e15  # finite amounts only (no NaN, no Infinity)
     if f.max_words:
-        base["description"] += f" ({f.max_words} mots au plus.)"
+        base["description"] += _words(lang)["max_words"] % {"n": f.max_words}
     return base
 
 
-def _object(fields: tuple[cat.Field, ...]) -> dict:
+def _object(fields: tuple[cat.Field, ...], lang: str = SOURCE) -> dict:
     return {
         "type": "object",
         "additionalProperties": False,
-        "properties": {f.key: _field_schema(f) for f in fields},
+        "properties": {f.key: _field_schema(f, lang) for f in fields},
         "required": [f.key for f in fields if f.required],
     }
 
 
-def _with_id(schema: dict) -> dict:
-    schema["properties"]["id"] = {"title": "Identifiant",
-                                  "description": "Facultatif ; égal au nom du fichier.",
+def _with_id(schema: dict, lang: str = SOURCE) -> dict:
+    words = _words(lang)
+    schema["properties"]["id"] = {"title": words["id"], "description": words["id_description"],
                                   "type": "string", "pattern": _KEY}
     return schema
 
 
-def administration_schema() -> dict:
+def administration_schema(lang: str = SOURCE) -> dict:
     """The section of an administration record (``data/administrations/<id>.md``)."""
-    return {"title": "Fiche d'une administration",
-            "description": "En-tête YAML d'une fiche d'administration.",
-            **_with_id(_object(cat.ADMINISTRATION_FIELDS))}
+    words = _words(lang)
+    return {"title": words["administration"],
+            "description": words["administration_description"],
+            **_with_id(_object(cat.ADMINISTRATION_FIELDS, lang), lang)}
 
 
-def json_schema() -> dict:
-    """The published contract of the current schema version."""
+def json_schema(lang: str = SOURCE) -> dict:
+    """The published contract of the current schema version, annotated in `lang` (French
+    by default; the same `$id` and the same validation in every language)."""
+    words = _words(lang)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{SCHEMA_ID}/{cat.SCHEMA_VERSION}",
-        "title": "Fiche du registre citoyen des algorithmes publics",
-        "description": f"En-tête YAML d'une fiche d'algorithme, version {cat.SCHEMA_VERSION} "
-                       "du schéma ; la fiche d'une administration est décrite dans "
-                       "$defs.administration.",
-        **_with_id(_object(cat.FIELDS)),
-        "$defs": {"administration": administration_schema()},
+        "title": words["title"],
+        "description": words["description"] % {"version": cat.SCHEMA_VERSION},
+        **_with_id(_object(cat.FIELDS, lang), lang),
+        "$defs": {"administration": administration_schema(lang)},
     }

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, jsonify, render_template
 from registry.coverage import readiness
 from registry.law import aiact
 from registry.opendata import eudb
+from registry.web.i18n import current_language
 from registry.web.overview import per_build
 from registry.web.resources import get_store
 
@@ -38,7 +39,8 @@ def page() -> str:
         explication_date=aiact.applies_from(aiact.EXPLANATION_RIGHT),
         interdictions=aiact.DATES_BY_KEY["interdictions"].when,
         registration=aiact.DEPLOYER_REGISTRATION,
-        registration_article=aiact.REGISTRATION_ARTICLE, act_url=aiact.AI_ACT_URL,
+        registration_article=aiact.registration_article(current_language()),
+        act_url=aiact.AI_ACT_URL,
         eudb_files=eudb.FILE_NAMES, today=date.today())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
+from flask_babel import gettext
 from pydantic import BaseModel
 
 from registry.opendata import apimodels as models
@@ -30,8 +31,9 @@ def _int_param(name: str, default: int, high: int) -> int:
     except ValueError:
         value = 0
     if not 1 <= value <= high:
-        raise BadRequest(f"Le paramètre « {name} » doit être un nombre entier entre 1 et "
-                         f"{high} (reçu : « {raw[:40]} »).")
+        raise BadRequest(gettext("Le paramètre « %(nom)s » doit être un nombre entier entre 1 "
+                                 "et %(max)s (reçu : « %(recu)s »).", nom=name, max=high,
+                                 recu=raw[:40]))
     return value
 
 
@@ -41,8 +43,8 @@ def algorithmes() -> Response:
     per_page = _int_param("par_page", 20, MAX_PER_PAGE)
     sort = request.args.get("tri", "pertinence") or "pertinence"
     if sort not in SORTS:
-        raise BadRequest(f"Le paramètre « tri » accepte : {', '.join(SORTS)} "
-                         f"(reçu : « {sort[:40]} »).")
+        raise BadRequest(gettext("Le paramètre « tri » accepte : %(valeurs)s (reçu : "
+                                 "« %(recu)s »).", valeurs=", ".join(SORTS), recu=sort[:40]))
     check_filters(sum(len(request.args.getlist(name)) for name in FACETS))
     filters = {name: request.args.getlist(name) for name in FACETS if request.args.get(name)}
     res = get_search().search(request.args.get("q", ""), filters, page=page, per_page=per_page,
@@ -63,7 +65,8 @@ def algorithmes() -> Response:
 def algorithme(ident: str) -> Response:
     row = get_store().get(ident)
     if row is None:
-        raise NotFound(f"Aucun algorithme n'a l'identifiant « {ident[:80]} ».")
+        raise NotFound(gettext("Aucun algorithme n'a l'identifiant « %(ident)s ».",
+                               ident=ident[:80]))
     admin = get_store().administration(row.administration_id)
     detail = models.AdministrationResume(
         id=row.administration_id, nom=row.administration, sigle=admin.sigle if admin else "",
@@ -78,7 +81,8 @@ def algorithme(ident: str) -> Response:
 def administration(ident: str) -> Response:
     admin = get_store().administration(ident[:200])
     if admin is None:
-        raise NotFound(f"Aucune administration n'a l'identifiant « {ident[:80]} ».")
+        raise NotFound(gettext("Aucune administration n'a l'identifiant « %(id)s ».",
+                               id=ident[:80]))
     algorithms = [models.AlgorithmeLien(id=row.id, nom=row.nom,
                                         url=external_url("api.algorithme", ident=row.id))
                   for row in get_store().by_administration(admin.id)]

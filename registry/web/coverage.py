@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext, ngettext
 from markupsafe import Markup
 
 from registry.config import administrations_folder
@@ -21,9 +22,11 @@ from registry.opendata import apimodels as models
 from registry.records import catalogue as cat
 from registry.web.api import respond
 from registry.web.errors import BadRequest, NotFound, Unavailable
+from registry.web.filters import etats as etat_labels
+from registry.web.i18n import PREFIXES, current_language
 from registry.web.overview import cached
 from registry.web.resources import get_store
-from registry.web.urls import external_url
+from registry.web.urls import external_url, site_url
 
 bp = Blueprint("coverage", __name__)
 
@@ -79,9 +82,12 @@ def requested() -> Figures:
 
 
 def permalink(snapshot: asof.Snapshot | None, anchor: str = "") -> str:
+    """The permanent address of these figures, in the page's language (/en/couverture?…)."""
     if snapshot is None:
         return ""
-    return external_url("coverage.page", commit=snapshot.commit) + anchor
+    base = site_url()
+    path = external_url("coverage.page", commit=snapshot.commit)[len(base):]
+    return base + PREFIXES.get(current_language(), "") + path + anchor
 
 
 def _quotes(f: Figures) -> dict:
@@ -97,20 +103,54 @@ def _quotes(f: Figures) -> dict:
     return out
 
 
+def chart_wording() -> charts.Wording:
+    """The charts' words in the page's language (their templates keep their placeholders:
+    the charts fill them)."""
+    return charts.Wording(
+        lang=current_language(), etats=etat_labels(),
+        bars_title=gettext("Publication des critères de transparence, par état"),
+        bars_desc=gettext(
+            "Pour chacun des %(criteres)s critères, répartition des %(fiches)s fiches selon "
+            "l'état de publication (publié, partiel, obtenu, non publié, refusé, inconnu, "
+            "sans objet) ; le pourcentage à droite est la part des fiches où le critère est "
+            "publié. Le tableau qui suit donne les mêmes chiffres."),
+        bar_tip=gettext("%(critere)s — %(etat)s : %(chiffre)s"),
+        trend_title=gettext("%(critere)s : part des fiches où l'élément est publié"),
+        trend_desc=gettext(
+            "De %(premier)s le %(debut)s à %(dernier)s le %(fin)s, sur %(versions)s ; au plus "
+            "haut %(haut)s (échelle de 0 à %(echelle)s)."),
+        trend_point=gettext("%(critere)s, %(jour)s : %(chiffre)s"),
+        trend_empty=gettext("Aucune version des fiches."),
+        versions=lambda n: ngettext("%(num)s version des fiches", "%(num)s versions des fiches",
+                                    n))
+
+
+def method_rows() -> list[dict]:
+    """The method table in the page's language (the legal article stays as written)."""
+    lang = current_language()
+    individual = gettext("fiches dont l'algorithme fonde des décisions individuelles "
+                         "(« décision individuelle : oui »), hors « sans objet »")
+    every = gettext("toutes les fiches, hors « sans objet »")
+    return [{**m, "libelle": c.label_for(lang), "publie_signifie": c.published_means_for(lang),
+             "applicables": individual if c.crpa_individual else every}
+            for c, m in zip(cat.CRITERIA, coverage.method(), strict=True)]
+
+
 @bp.get("/couverture")
 def page() -> str:
     f = requested()
     cov, history = f.cov, f.history
-    bars = Markup(charts.stacked_bars(cov.criteria, cov.total, "graphique-etats"))
+    words = chart_wording()
+    bars = Markup(charts.stacked_bars(cov.criteria, cov.total, "graphique-etats", words))
     multiples = []
     if history.available and history.history:
         points = [(h.date, h.tous) for h in history.history]
-        multiples = [(c, Markup(svg)) for c, svg in charts.small_multiples(points,
-                                                                            "graphique-tendance")]
+        multiples = [(c, Markup(svg)) for c, svg in charts.small_multiples(
+            points, "graphique-tendance", words)]
     link_to = f.snapshot or f.latest
     return render_template(
         "coverage/page.html", cov=cov, history=history, bars=bars, multiples=multiples,
-        methode=coverage.method(), etats=cat.ETATS, etat_order=charts.ETAT_ORDER,
+        methode=method_rows(), etats=etat_labels(), etat_order=charts.ETAT_ORDER,
         etat_colours=charts.ETAT_COLOURS, breakdowns=coverage.BREAKDOWNS, ranked=RANKED,
         rankings={name: coverage.ranking(cov.groups[name]) for name in RANKED},
         bar=lambda figure: Markup(charts.bar(figure)), quotes=_quotes(f),
@@ -137,12 +177,12 @@ def _history_rows(history: coverage_trend.Trend) -> list[dict]:
 def csv_download() -> Response:
     table = request.args.get("table", "criteres")
     if table not in CSV_TABLES:
-        raise BadRequest(f"Tableau inconnu « {table[:40]} » : choisir parmi "
-                         f"{', '.join(CSV_TABLES)}.")
+        raise BadRequest(gettext("Tableau inconnu « %(tableau)s » : choisir parmi %(tableaux)s.",
+                                 tableau=table[:40], tableaux=", ".join(CSV_TABLES)))
     f = requested()
     if table in ("tendance", "historique"):
         if not f.history.available:
-            raise Unavailable(f"Évolution : {f.history.reason}.")
+            raise Unavailable(gettext("Évolution : %(raison)s.", raison=f.history.reason))
         rows = (coverage_trend.csv_rows(f.history) if table == "tendance"
                 else _history_rows(f.history))
         text = coverage.rows_to_csv(rows)

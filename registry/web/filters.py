@@ -8,9 +8,11 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import nh3
+from babel.numbers import format_decimal
 from flask import Flask, url_for
 from markupsafe import Markup
 
+from registry.law import aiact
 from registry.locales import SOURCE, date_text, duration_text, number_text, percent_text
 from registry.records import catalogue as cat
 from registry.text import CONTROL_RE
@@ -44,6 +46,22 @@ def rapport(figure: object) -> str:
     if n is None or total is None:
         return str(figure)
     return f"{nombre_fr(n)} / {nombre_fr(total)} ({pourcentage(getattr(figure, 'valeur', None))})"
+
+
+def ecart(value: object) -> str:
+    """A difference of percentage points, signed, one decimal, in the page's language:
+    « +2,5 » / « +2.5 », « -1,0 » / « -1.0 »."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = format_decimal(abs(value), format="0.0", locale=current_language())
+    return ("+" if value >= 0 else "-") + text
+
+
+def ia(item: aiact.Dated | aiact.Obligation | aiact.RegistrationItem,
+       ) -> aiact.Dated | aiact.Obligation | aiact.RegistrationItem:
+    """A line of the AI Act table (a date, an obligation, an EU database item) worded in the
+    page's language (its English is in registry/law/aiact.py, next to the French)."""
+    return aiact.in_language(item, current_language())
 
 
 def en_francais(value: object) -> Markup:
@@ -200,8 +218,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.finalize = no_controls
     app.jinja_env.filters.update(
         date_fr=date_fr, nombre_fr=nombre_fr, pourcentage=pourcentage, rapport=rapport,
-        safe_url=safe_url, contact_url=contact_url, host=host, shift_headings=shift_headings,
-        extrait=extrait,
+        ecart=ecart, safe_url=safe_url, contact_url=contact_url, host=host,
+        shift_headings=shift_headings, extrait=extrait, ia=ia,
         choice=choice, libelle=libelle, aide=aide, en_francais=en_francais, duree=duree)
     app.jinja_env.globals.update(catalogue=cat, label=label, sections=sections,
                                  action_url=action_url, traduit=traduit,

@@ -29,6 +29,13 @@ def _height(page) -> int:  # noqa: ANN001
     return page.evaluate("document.documentElement.scrollHeight")
 
 
+def _go(page, control) -> None:  # noqa: ANN001
+    """Click a link or a submit button and wait for the page it leads to (a busy machine may
+    take seconds to answer a POST: read the new page only once it is there)."""
+    with page.expect_navigation(timeout=60_000):
+        control.click()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("device", ["page", "mobile"])
 def test_a_one_field_correction_goes_live_without_a_shell(tmp_path: Path, device: str,
@@ -43,17 +50,16 @@ def test_a_one_field_correction_goes_live_without_a_shell(tmp_path: Path, device
     with serving(app) as url:
         page.goto(f"{url}/algorithmes/{LARGEST}")
         assert "Déployé" in page.locator(".faits").inner_text()
-        page.get_by_role("link", name="Proposer une correction").click()
+        _go(page, page.get_by_role("link", name="Proposer une correction"))
         assert _height(page) < MAX_HEIGHT, _height(page)
         _axe(page, "choix des champs", results)
-        page.get_by_role("button", name="Corriger les champs choisis").click()  # none picked
-        page.wait_for_load_state()
+        _go(page, page.get_by_role("button", name="Corriger les champs choisis"))  # none picked
         assert page.evaluate("document.activeElement.id") == "erreurs"  # RGAA: focus moved
         assert "Cochez au moins un champ" in page.locator("#erreurs").inner_text()
         _axe(page, "choix sans champ", results)
         page.locator("fieldset", has_text="Identification").first.locator("summary").click()
         page.get_by_label("Statut (actuellement : Déployé)").check()
-        page.get_by_role("button", name="Corriger les champs choisis").click()
+        _go(page, page.get_by_role("button", name="Corriger les champs choisis"))
         assert _height(page) < MAX_HEIGHT, _height(page)
         assert page.locator("select[name=statut]").count() == 1
         assert page.locator("[name=nom], [name^=sources-]").count() == 0  # only what was picked
@@ -63,12 +69,12 @@ def test_a_one_field_correction_goes_live_without_a_shell(tmp_path: Path, device
             "Suspendu depuis décembre : voir https://example.org/decision")
         page.get_by_label("Votre nom ou pseudonyme (facultatif)").fill("Sacha")
         page.get_by_label("J'accepte que ce nom soit publié").check()
-        page.get_by_role("button", name="Prévisualiser les changements").click()
+        _go(page, page.get_by_role("button", name="Prévisualiser les changements"))
         preview = page.locator(".apercu").inner_text()
         assert "Statut : « Déployé » devient « Suspendu »" in preview
         assert preview.count("devient") == 1  # the preview is the change, not the record
         _axe(page, "aperçu", results)
-        page.get_by_role("button", name="Envoyer la proposition").click()
+        _go(page, page.get_by_role("button", name="Envoyer la proposition"))
         assert "En attente de relecture" in page.locator("main").inner_text()
         tracking = page.url
         _axe(page, "suivi", results)
@@ -76,15 +82,15 @@ def test_a_one_field_correction_goes_live_without_a_shell(tmp_path: Path, device
         page.goto(f"{url}/mainteneurs")
         page.get_by_label("Identifiant").fill("camille")
         page.get_by_label("Mot de passe").fill("une phrase de passe assez longue")
-        page.get_by_role("button", name="Se connecter").click()
+        _go(page, page.get_by_role("button", name="Se connecter"))
         assert "Camille Durand" in page.locator(".connecte").inner_text()
         _axe(page, "file", results)
-        page.get_by_role("link", name="n° 1", exact=True).click()
+        _go(page, page.get_by_role("link", name="n° 1", exact=True))
         assert "Statut : « Déployé » devient « Suspendu »" in page.locator(
             "ul.changements").inner_text()
         _axe(page, "relecture", results)
         page.get_by_label("Raison (publiée avec la décision)").fill("Merci, c'est confirmé.")
-        page.get_by_role("button", name="Accepter").click()
+        _go(page, page.get_by_role("button", name="Accepter"))
         assert "site mis à jour" in page.locator(".message-succes").first.inner_text()
 
         page.goto(f"{url}/algorithmes/{LARGEST}")

@@ -226,12 +226,6 @@ GUIDE_STEPS = {
     "qui": "Qui l'utilise",
     "sources": "Les sources",
 }
-ADMINISTRATION_SECTIONS = {
-    "identification": "Identification",
-    "contacts": "Contacts",
-    "sources": "Sources",
-    "suivi": "Suivi de la fiche",
-}
 SECTIONS_EN = {
     "identification": "Identification",
     "finalite": "Purpose and decision",
@@ -243,12 +237,6 @@ SECTIONS_EN = {
     "ai_act": "EU AI Act",
     "recours": "Redress",
     "demandes": "Access requests",
-    "sources": "Sources",
-    "suivi": "Record history",
-}
-ADMINISTRATION_SECTIONS_EN = {
-    "identification": "Identification",
-    "contacts": "Contacts",
     "sources": "Sources",
     "suivi": "Record history",
 }
@@ -796,7 +784,6 @@ ADMINISTRATION_FIELDS: tuple[Field, ...] = (
           "relu la fiche.", "suivi", example=["Équipe du registre"],
           label_en="Editors", help_en="People or groups who wrote or reviewed the record."),
 )
-ADMINISTRATION_FIELDS_BY_KEY = {f.key: f for f in ADMINISTRATION_FIELDS}
 ADMINISTRATION_CITABLE: tuple[str, ...] = tuple(f.key for f in ADMINISTRATION_FIELDS
                                                 if f.citable)
 FIELDS_OF_KIND = {ALGORITHME: FIELDS, ADMINISTRATION: ADMINISTRATION_FIELDS}

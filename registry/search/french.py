@@ -1,25 +1,13 @@
 """The French analyser of the index: words keep their inner apostrophes, elisions (l', d',
 qu'…) are removed, accents folded, stop words dropped, then (for most fields) stemmed.
-
-``FrenchAnalyzer`` does it in one pass with a cache per distinct word; ``pipeline_analyzer``
-is the same analysis as a chain of Whoosh filters, the reference it is tested against.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from whoosh.analysis import (
-    Analyzer,
-    CharsetFilter,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-    Token,
-)
+from whoosh.analysis import Analyzer, Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
@@ -38,21 +26,6 @@ STOPWORDS = frozenset(fold(w) for w in stopwords_for_language("fr")) | {
 _stem_fr = stemmer_for_language("fr")
 
 
-class ElisionFilter(Filter):
-    """Removes French elided articles and pronouns: « l'algorithme » → « algorithme »."""
-
-    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
-        for t in tokens:
-            text = t.text.replace("’", "'")
-            match = ELISION.match(text)
-            if match:
-                text = text[match.end():]
-                if getattr(t, "chars", False):
-                    t.startchar += match.end()
-            t.text = text
-            yield t
-
-
 def plain_analyzer() -> FrenchAnalyzer:
     """Words as typed, lowercase, without elisions, accents or stop words (no stemming)."""
     return FrenchAnalyzer(stem=False)
@@ -63,18 +36,10 @@ def french_analyzer() -> FrenchAnalyzer:
     return FrenchAnalyzer(stem=True)
 
 
-def pipeline_analyzer(stem: bool = True) -> Analyzer:
-    """The same analysis as a chain of Whoosh filters (the reference FrenchAnalyzer is
-    tested against; slower: one Python generator per filter and per token)."""
-    chain = (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ElisionFilter()
-             | CharsetFilter(accent_map) | StopFilter(stoplist=STOPWORDS, minsize=2))
-    return chain | StemFilter(lang="fr", cachesize=-1) if stem else chain
-
-
 class FrenchAnalyzer(Analyzer):
     """Tokenise, lowercase, remove elisions, fold accents, drop stop words and (if `stem`)
-    stem, in one pass with a cache per distinct word: the same tokens, positions and
-    offsets as `pipeline_analyzer`, several times faster (indexing and highlighting)."""
+    stem, in one pass with a cache per distinct word (indexing and highlighting): a
+    Whoosh analyser, giving tokens with positions and character offsets."""
 
     is_morph = False
 

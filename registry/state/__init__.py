@@ -109,11 +109,3 @@ def state_engine(settings: dict) -> Engine:
             raise
         _ENGINES[url] = engine
         return engine
-
-
-def dispose_state_engines() -> None:
-    """Close every pooled connection (tests, forks)."""
-    with _LOCK:
-        for engine in _ENGINES.values():
-            engine.dispose()
-        _ENGINES.clear()

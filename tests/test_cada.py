@@ -175,7 +175,7 @@ def test_demande_deadlines_reads_record_dates() -> None:
     assert is_pending({"statut": "en_attente"}) and not is_pending({"statut": "clos"})
 
 
-def test_cli_delais_json(cli) -> None:  # noqa: ANN001
+def test_cli_delais_json(cli) -> None:
     result = cli("cada", "delais", "--reception", "2026-03-10", "--json")
     assert result.exit_code == 0
     out = json.loads(result.output)
@@ -195,7 +195,7 @@ def test_cli_delais_json(cli) -> None:  # noqa: ANN001
     assert json.loads(result.output)["limite_saisine_cada"] == "2026-05-20"
 
 
-def test_cli_delais_text_and_errors(cli) -> None:  # noqa: ANN001
+def test_cli_delais_text_and_errors(cli) -> None:
     result = cli("cada", "delais", "--reception", "2026-03-10")
     assert result.exit_code == 0
     assert "Dernier jour pour saisir la CADA : 2026-06-10 (10 juin 2026)" in result.output

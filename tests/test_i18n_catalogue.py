@@ -25,7 +25,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 OTHER_LANGUAGES = [lang for lang in LANGUAGES if lang != SOURCE]
 
 
-def _po(lang: str):  # noqa: ANN202
+def _po(lang: str):
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as f:
         return read_po(f, locale=lang)
 
@@ -41,7 +41,7 @@ def extracted() -> set[str | tuple[str, ...]]:
     return ids
 
 
-def _key(message) -> str | tuple[str, ...]:  # noqa: ANN001
+def _key(message) -> str | tuple[str, ...]:
     return message.id if isinstance(message.id, str) else tuple(message.id)
 
 

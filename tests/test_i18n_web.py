@@ -14,13 +14,13 @@ from registry.locales import date_text, number_text, percent_text
 RECORD = "cnaf-score-risque"  # has nom_en, resume_en and description_en
 
 
-def soup(client, url: str, status: int = 200) -> BeautifulSoup:  # noqa: ANN001
+def soup(client, url: str, status: int = 200) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def test_french_at_the_root_english_under_en(client) -> None:  # noqa: ANN001
+def test_french_at_the_root_english_under_en(client) -> None:
     fr, en = soup(client, "/"), soup(client, "/en/")
     assert fr.html["lang"] == "fr" and en.html["lang"] == "en"
     assert fr.find("a", string="Algorithmes") and en.find("a", string="Algorithms")
@@ -28,7 +28,7 @@ def test_french_at_the_root_english_under_en(client) -> None:  # noqa: ANN001
     assert soup(client, "/en").html["lang"] == "en"  # without the slash too
 
 
-def test_internal_links_keep_the_language_prefix(client) -> None:  # noqa: ANN001
+def test_internal_links_keep_the_language_prefix(client) -> None:
     page = soup(client, "/en/algorithmes")
     hrefs = [a["href"] for a in page.find_all("a", href=True)
              if a["href"].startswith("/") and not a.get("hreflang")]
@@ -40,7 +40,7 @@ def test_internal_links_keep_the_language_prefix(client) -> None:  # noqa: ANN00
                 if a["href"].startswith("/en/") and not a.get("hreflang")]
 
 
-def test_language_switch_and_hreflang_point_to_the_same_page(client) -> None:  # noqa: ANN001
+def test_language_switch_and_hreflang_point_to_the_same_page(client) -> None:
     page = soup(client, "/en/algorithmes?q=fraude&domaine=social")
     alternates = {link["hreflang"]: link["href"]
                   for link in page.find_all("link", rel="alternate")}
@@ -55,19 +55,19 @@ def test_language_switch_and_hreflang_point_to_the_same_page(client) -> None:  #
     assert back.find("a", hreflang="en")["href"] == f"/en/algorithmes/{RECORD}"
 
 
-def test_a_path_that_merely_starts_with_en_is_french(client) -> None:  # noqa: ANN001
+def test_a_path_that_merely_starts_with_en_is_french(client) -> None:
     page = soup(client, "/entree-inconnue", 404)
     assert page.html["lang"] == "fr" and "Page introuvable" in page.get_text()
 
 
-def test_english_error_pages(client) -> None:  # noqa: ANN001
+def test_english_error_pages(client) -> None:
     page = soup(client, "/en/page-inconnue", 404)
     assert "Page not found" in page.get_text() and "(error 404)" in page.get_text()
     missing = soup(client, "/en/algorithmes/nexiste-pas", 404)
     assert "No algorithm has the identifier “nexiste-pas”." in missing.get_text()
 
 
-def test_prefix_below_a_site_mounted_under_a_path(app) -> None:  # noqa: ANN001
+def test_prefix_below_a_site_mounted_under_a_path(app) -> None:
     client = app.test_client()
     response = client.get("/en/a-propos", base_url="http://localhost/registre/")
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
@@ -75,7 +75,7 @@ def test_prefix_below_a_site_mounted_under_a_path(app) -> None:  # noqa: ANN001
     assert page.find("nav", class_="langues").find("a")["href"] == "/registre/a-propos"
 
 
-def test_record_page_in_english(client) -> None:  # noqa: ANN001
+def test_record_page_in_english(client) -> None:
     page = soup(client, f"/en/algorithmes/{RECORD}")
     h1 = page.find("h1")
     assert h1.get_text().startswith("Benefit recipients")  # nom_en
@@ -97,7 +97,7 @@ def test_record_page_in_english(client) -> None:  # noqa: ANN001
     assert page.find("ol", class_="sources").find("span", lang="fr")
 
 
-def test_record_without_translation_is_french_marked_lang_fr(client) -> None:  # noqa: ANN001
+def test_record_without_translation_is_french_marked_lang_fr(client) -> None:
     page = soup(client, "/en/algorithmes/aides-jeunes-simulateur")
     title = page.find("h1").find("span", lang="fr")
     assert title and "simulateur" in title.get_text().lower()
@@ -107,14 +107,14 @@ def test_record_without_translation_is_french_marked_lang_fr(client) -> None:  #
     assert body and body.get_text(strip=True)
 
 
-def test_french_page_unchanged_by_the_translation(client) -> None:  # noqa: ANN001
+def test_french_page_unchanged_by_the_translation(client) -> None:
     page = soup(client, f"/algorithmes/{RECORD}")
     assert page.find("h1").get_text().startswith("Score de risque")
     assert not page.find(attrs={"lang": "fr"}, class_="texte")  # no lang="fr" inside French
     assert "Degré d'automatisation" in page.get_text()
 
 
-def test_list_and_home_in_english(client) -> None:  # noqa: ANN001
+def test_list_and_home_in_english(client) -> None:
     listing = soup(client, "/en/algorithmes?q=allocataires")
     text = listing.get_text(" ")
     assert "results" in text and "Sort by" in text and "Domain" in text
@@ -137,7 +137,7 @@ def test_numbers_dates_and_percentages_per_locale() -> None:
     assert percent_text(None, "en") == "—"
 
 
-def test_cada_form_in_english_letter_in_french(client) -> None:  # noqa: ANN001
+def test_cada_form_in_english_letter_in_french(client) -> None:
     form = soup(client, f"/en/algorithmes/{RECORD}/demande")
     text = form.get_text(" ")
     assert "Kind of letter" in text and "Request for administrative documents" in text

@@ -19,20 +19,20 @@ MAX_HEIGHT = 4000
 LARGEST = max(REAL_DATA.glob("*.md"), key=lambda p: len(p.read_text(encoding="utf-8"))).stem
 
 
-def _axe(page, name: str, results: dict) -> None:  # noqa: ANN001
+def _axe(page, name: str, results: dict) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results[name] = Axe().run(page)
 
 
-def _height(page) -> int:  # noqa: ANN001
+def _height(page) -> int:
     return page.evaluate("document.documentElement.scrollHeight")
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("device", ["page", "mobile"])
 def test_a_one_field_correction_goes_live_without_a_shell(tmp_path: Path, device: str,
-                                                          request) -> None:  # noqa: ANN001
+                                                          request) -> None:
     page = request.getfixturevalue(device)
     repo = tmp_path / "depot"
     data = copy_real_data(repo)

@@ -6,8 +6,13 @@ layer only when called, so ``flask --app registry run`` works.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def create_app(config: dict | None = None):  # noqa: ANN201
+if TYPE_CHECKING:  # the web layer is imported only when an application is made
+    from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
     """Flask application factory (see registry.web.create_app)."""
     from registry.web import create_app as _create_app
 

@@ -26,7 +26,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +57,7 @@ WORDS = ("données revenus famille logement évaluation fraude erreur contrôle 
          "barème ressources déclaration expérimentation prestataire marché budget").split()
 
 
-def _bench_module():  # noqa: ANN202
+def _bench_module() -> ModuleType:
     if str(ROOT / "scripts") not in sys.path:
         sys.path.insert(0, str(ROOT / "scripts"))
     spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
@@ -144,7 +146,8 @@ def scenarios(ids: list[str], admins: list[str], words: list[str]) -> dict[str, 
             "recherche (requêtes variées)": variees}
 
 
-def run(port: int, make_path, clients: int, duration: float, max_requests: int) -> dict:  # noqa: ANN001
+def run(port: int, make_path: Callable[[random.Random], str], clients: int, duration: float,
+        max_requests: int) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()

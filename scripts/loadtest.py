@@ -33,7 +33,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +49,7 @@ SECTION = "## Load with a rebuild"
 TOTAL = re.compile(r'class="nombre-resultats">(\d+) résultat')
 
 
-def _module(name: str):  # noqa: ANN202
+def _module(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
@@ -105,7 +107,8 @@ def snapshot(port: int, paths: list[str]) -> dict[str, int | None]:
 
 
 def clients_run(port: int, clients: int, duration: float, searches: list[str],
-                others: list[str], rebuild, varied: bool = False) -> dict:  # noqa: ANN001
+                others: list[str], rebuild: Callable[[], object],
+                varied: bool = False) -> dict:
     """Run the clients; `rebuild()` is called in a thread at 30 % of the duration. With
     `varied`, half of the searches are two words drawn at random (rarely asked twice: they
     measure the engine, not the caches)."""

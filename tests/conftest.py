@@ -52,7 +52,7 @@ def built_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return instance
 
 
-def make_app(instance: Path, data: Path = DATA, **config: object):  # noqa: ANN201
+def make_app(instance: Path, data: Path = DATA, **config: object):
     settings = {"DATA": str(data), "INSTANCE": str(instance), "TESTING": True,
                 "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False, "STATE": fresh_state()}
     settings.update(config)
@@ -60,17 +60,17 @@ def make_app(instance: Path, data: Path = DATA, **config: object):  # noqa: ANN2
 
 
 @pytest.fixture
-def app(built_instance: Path):  # noqa: ANN201
+def app(built_instance: Path):
     return make_app(built_instance)
 
 
 @pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     return app.test_client()
 
 
 @pytest.fixture
-def csrf_client(built_instance: Path):  # noqa: ANN201
+def csrf_client(built_instance: Path):
     """A client of an app with CSRF protection on, as in production."""
     return make_app(built_instance, WTF_CSRF_ENABLED=True).test_client()
 
@@ -82,15 +82,15 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
-def cli(runner: CliRunner):  # noqa: ANN201
-    def invoke(*args: str, **kwargs: object):  # noqa: ANN202
+def cli(runner: CliRunner):
+    def invoke(*args: str, **kwargs: object):
         return runner.invoke(cli_main, list(args), catch_exceptions=False, **kwargs)
 
     return invoke
 
 
 @contextmanager
-def serving(app) -> Iterator[str]:  # noqa: ANN001
+def serving(app) -> Iterator[str]:
     """Serve `app` with a real threaded HTTP server on 127.0.0.1; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -63,7 +63,7 @@ def env(data: Path, instance: Path) -> dict:
             "REGISTRY_STATE": str(instance.parent / "state")}
 
 
-def built_app(data: Path, instance: Path, **config: object):  # noqa: ANN201
+def built_app(data: Path, instance: Path, **config: object):
     build(settings(data, instance), full=True)
     return make_app(instance, data, **{"STATE": settings(data, instance)["STATE"], **config})
 
@@ -90,7 +90,7 @@ PASSWORD = "cheval correct agrafe"
 FAST_HASH = "pbkdf2:sha256:1000"  # fast to check: tests log in often
 
 
-def add_maintainer(state: dict | str | Path, login: str = "camille",  # noqa: ANN201
+def add_maintainer(state: dict | str | Path, login: str = "camille",
                    name: str = "Camille Durand", password: str = PASSWORD):
     """A maintainer's account in the state store of `state` (settings or folder)."""
     from registry.state import accounts as maintainers

@@ -23,7 +23,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"app": make_app(root / "instance", data=data), "data": data, "settings": settings}
 
 
-def soup(response) -> BeautifulSoup:  # noqa: ANN001
+def soup(response) -> BeautifulSoup:
     assert response.status_code == 200, response.status_code
     return BeautifulSoup(response.data, "html.parser")
 
@@ -124,7 +124,7 @@ def test_figures_are_computed_once_per_build(small: dict) -> None:
         build(small["settings"])
 
 
-def test_real_register_page_and_record_link(client) -> None:  # noqa: ANN001
+def test_real_register_page_and_record_link(client) -> None:
     page = soup(client.get("/reglement-ia"))
     expected = readiness.compute(load_records(DATA))
     high = expected.by_key["haut_risque"]

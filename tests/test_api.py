@@ -14,7 +14,7 @@ from tests.conftest import DATA, make_app
 from tests.search_corpus import RECORDS, write_corpus
 
 
-def all_ids(client, query: str, **params: str) -> set[str]:  # noqa: ANN001
+def all_ids(client, query: str, **params: str) -> set[str]:
     response = client.get("/api/v1/algorithmes", query_string={"q": query, "par_page": "100",
                                                                 **params})
     assert response.status_code == 200
@@ -35,29 +35,29 @@ def records_saying(*phrases: str) -> set[str]:
 
 # --- done-when checks on the real dataset ------------------------------------------------
 
-def test_fraude_finds_the_caf_and_dgfip_records(client) -> None:  # noqa: ANN001
+def test_fraude_finds_the_caf_and_dgfip_records(client) -> None:
     found = all_ids(client, "fraude")
     assert {"cnaf-score-risque", "dgfip-cfvr"} <= found
 
 
-def test_evaluation_without_accent_finds_evaluations(client) -> None:  # noqa: ANN001
+def test_evaluation_without_accent_finds_evaluations(client) -> None:
     expected = records_saying("évaluations")
     assert expected and expected <= all_ids(client, "evaluation")
 
 
-def test_cnaf_finds_records_that_spell_it_out(client) -> None:  # noqa: ANN001
+def test_cnaf_finds_records_that_spell_it_out(client) -> None:
     expected = records_saying("caisse nationale des allocations familiales",
                               "caisses d'allocations familiales")
     assert expected and expected <= all_ids(client, "CNAF")
 
 
-def test_typo_gets_a_suggestion(client) -> None:  # noqa: ANN001
+def test_typo_gets_a_suggestion(client) -> None:
     body = client.get("/api/v1/algorithmes?q=parcoursupp").get_json()
     assert body["suggestion"] == "parcoursup"
     assert all_ids(client, body["suggestion"]) >= {"parcoursup"}
 
 
-def test_facet_filter_narrows_the_total_consistently(client) -> None:  # noqa: ANN001
+def test_facet_filter_narrows_the_total_consistently(client) -> None:
     body = client.get("/api/v1/algorithmes?q=fraude").get_json()
     assert set(body["facettes"]) <= set(FACETS)
     for name in ("domaine", "statut", "budget"):
@@ -69,7 +69,7 @@ def test_facet_filter_narrows_the_total_consistently(client) -> None:  # noqa: A
             assert narrowed["total"] == len(narrowed["resultats"])
 
 
-def test_response_shape(client) -> None:  # noqa: ANN001
+def test_response_shape(client) -> None:
     response = client.get("/api/v1/algorithmes?q=algorithme&par_page=2&page=2")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -85,7 +85,7 @@ def test_response_shape(client) -> None:  # noqa: ANN001
         assert all(set(v) == {"valeur", "nombre"} and v["nombre"] > 0 for v in values)
 
 
-def test_one_record(client) -> None:  # noqa: ANN001
+def test_one_record(client) -> None:
     response = client.get("/api/v1/algorithmes/cnaf-score-risque")
     assert response.status_code == 200
     body = response.get_json()
@@ -95,7 +95,7 @@ def test_one_record(client) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("path", ["/api/v1/algorithmes/nexiste-pas", "/api/v1/algorithmes/%00",
                                   "/api/v1/inconnu"])
-def test_unknown_ids_are_404_json(client, path: str) -> None:  # noqa: ANN001
+def test_unknown_ids_are_404_json(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404 and response.mimetype == "application/json"
     assert response.get_json()["erreur"]["statut"] == 404
@@ -106,7 +106,7 @@ def test_unknown_ids_are_404_json(client, path: str) -> None:  # noqa: ANN001
     ("page=abc", "page"), ("page=0", "page"), ("page=-3", "page"), ("par_page=1000", "par_page"),
     ("par_page=x", "par_page"), ("tri=hasard", "tri"), ("page=1e3", "page"),
 ])
-def test_bad_parameters_are_400_json_in_french(client, params: str, word: str) -> None:  # noqa: ANN001
+def test_bad_parameters_are_400_json_in_french(client, params: str, word: str) -> None:
     response = client.get(f"/api/v1/algorithmes?{params}")
     assert response.status_code == 400 and response.mimetype == "application/json"
     message = response.get_json()["erreur"]["message"]
@@ -114,7 +114,7 @@ def test_bad_parameters_are_400_json_in_french(client, params: str, word: str) -
 
 
 @pytest.mark.parametrize("q", ['"', "AND", "x" * 4000, "caf\x00", "-", "((", "é" * 600])
-def test_any_query_is_answered(client, q: str) -> None:  # noqa: ANN001
+def test_any_query_is_answered(client, q: str) -> None:
     response = client.get("/api/v1/algorithmes", query_string={"q": q})
     assert response.status_code == 200
     body = response.get_json()
@@ -122,7 +122,7 @@ def test_any_query_is_answered(client, q: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("q", ["x" * 10_000, "é" * 3000])
-def test_too_long_addresses_are_refused_in_json(client, q: str) -> None:  # noqa: ANN001
+def test_too_long_addresses_are_refused_in_json(client, q: str) -> None:
     response = client.get("/api/v1/algorithmes", query_string={"q": q})
     assert response.status_code == 414 and response.mimetype == "application/json"
     assert "trop longue" in response.get_json()["erreur"]["message"]
@@ -131,14 +131,14 @@ def test_too_long_addresses_are_refused_in_json(client, q: str) -> None:  # noqa
 # --- a controlled corpus ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def small_client(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def small_client(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("api")
     data = write_corpus(root / "data")
     build(load_settings({"DATA": str(data), "INSTANCE": str(root / "instance")}))
     return make_app(root / "instance", data).test_client()
 
 
-def test_sort_and_filters_through_the_api(small_client) -> None:  # noqa: ANN001
+def test_sort_and_filters_through_the_api(small_client) -> None:
     body = small_client.get("/api/v1/algorithmes?tri=nom&domaine=emploi&domaine=education"
                             ).get_json()
     assert [r["id"] for r in body["resultats"]] == ["ft-match", "pe-controle", "parcoursup"]
@@ -151,7 +151,7 @@ def test_sort_and_filters_through_the_api(small_client) -> None:  # noqa: ANN001
     assert small_client.get("/api/v1/algorithmes").get_json()["total"] == len(RECORDS)
 
 
-def test_message_for_a_query_of_stop_words(small_client) -> None:  # noqa: ANN001
+def test_message_for_a_query_of_stop_words(small_client) -> None:
     body = small_client.get("/api/v1/algorithmes?q=le+la+les").get_json()
     assert body["total"] == len(RECORDS) and "trop courants" in body["message"]
 

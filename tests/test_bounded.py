@@ -57,7 +57,7 @@ WORST = {  # the shapes that made Python-Markdown quadratic, and more, at the ma
 }
 
 
-def cpu(action) -> float:  # noqa: ANN001
+def cpu(action) -> float:
     started = time.process_time()
     action()
     return time.process_time() - started
@@ -88,7 +88,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "settings": settings(data, root / "instance")}
 
 
-def _proposal(client, body: str, action: str) -> dict:  # noqa: ANN001
+def _proposal(client, body: str, action: str) -> dict:
     values = form_values(client.get("/proposer").data)
     values.update({
         "identifiant": "ville-essai-cantine", "nom": "Tarification de la cantine",
@@ -124,7 +124,7 @@ def test_the_worst_body_costs_little_to_preview_store_and_show(site: dict, name:
     assert shown["r"].status_code == 200 and spent < CPU_BOUND, (name, spent)
 
 
-def subs_engine(site: dict):  # noqa: ANN201
+def subs_engine(site: dict):
     from registry.state import state_engine
 
     return state_engine(site["settings"])

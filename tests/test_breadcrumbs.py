@@ -19,7 +19,7 @@ PAGES = {
 
 
 @pytest.mark.parametrize("path", sorted(PAGES))
-def test_breadcrumb(client, path: str) -> None:  # noqa: ANN001
+def test_breadcrumb(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     nav = BeautifulSoup(response.data, "html.parser").find("nav", class_="ariane")
@@ -29,7 +29,7 @@ def test_breadcrumb(client, path: str) -> None:  # noqa: ANN001
     assert [a for a in links if a.has_attr("aria-current")] == [links[-1]]
 
 
-def test_administration_breadcrumb(client) -> None:  # noqa: ANN001
+def test_administration_breadcrumb(client) -> None:
     soup = BeautifulSoup(client.get("/administrations").data, "html.parser")
     href = next(a["href"] for a in soup.select("main a[href^='/administrations/']"))
     nav = BeautifulSoup(client.get(href).data, "html.parser").find("nav", class_="ariane")

@@ -89,7 +89,7 @@ def test_nothing_changed_and_full(site: dict) -> None:
                                                                    for i in range(MANY)}
 
 
-def test_cli_build_full_and_plain_progress(site: dict, runner) -> None:  # noqa: ANN001
+def test_cli_build_full_and_plain_progress(site: dict, runner) -> None:
     from registry.cli import main
 
     env = {"REGISTRY_DATA": site["DATA"], "REGISTRY_INSTANCE": site["INSTANCE"]}
@@ -104,7 +104,7 @@ def test_cli_build_full_and_plain_progress(site: dict, runner) -> None:  # noqa:
 
 
 def test_broken_record_exits_1_and_the_previous_build_keeps_serving(tmp_path: Path,
-                                                                    runner) -> None:  # noqa: ANN001
+                                                                    runner) -> None:
     from registry.cli import main
 
     data, instance = write_corpus(tmp_path / "data"), tmp_path / "instance"
@@ -136,7 +136,7 @@ def test_build_raises_with_validator_messages(site: dict) -> None:
     assert any("Mauvais_Nom.md:" in m for m in info.value.messages)
 
 
-def test_second_build_waits_then_refuses(site: dict, runner) -> None:  # noqa: ANN001
+def test_second_build_waits_then_refuses(site: dict, runner) -> None:
     from registry.cli import main
 
     instance = Path(site["INSTANCE"])

@@ -60,7 +60,7 @@ CNAF_ADMIN_META = {
 }
 
 
-def render_letter(record: object, request: LetterRequest, **kwargs: object):  # noqa: ANN201
+def render_letter(record: object, request: LetterRequest, **kwargs: object):
     """Letters of these tests go to the administration above unless told otherwise."""
     kwargs.setdefault("administration", CNAF_ADMIN_META)
     return _render_letter(record, request, **kwargs)
@@ -71,7 +71,7 @@ REQUESTER = Requester("Association Transparence", "représentée par sa préside
 
 
 @pytest.fixture
-def cnaf(tmp_path: Path):  # noqa: ANN201
+def cnaf(tmp_path: Path):
     path = write_record(tmp_path / "data", "cnaf-score-risque-essai", nom=CNAF_NAME,
                         sigle="DMDE",
                         administration={"nom": CNAF_ADMIN, "type": "securite_sociale"},
@@ -89,11 +89,11 @@ def _listed(text: str) -> list[str]:
     return [line for line in text.splitlines() if re.match(r"^\d+\. ", line)]
 
 
-def test_default_documents_are_the_unpublished_requestable_criteria(cnaf) -> None:  # noqa: ANN001
+def test_default_documents_are_the_unpublished_requestable_criteria(cnaf) -> None:
     assert default_documents(cnaf) == CNAF_MISSING
 
 
-def test_demand_letter_for_cnaf(cnaf) -> None:  # noqa: ANN001
+def test_demand_letter_for_cnaf(cnaf) -> None:
     letter = render_letter(cnaf, _request())
     text = letter.text
     head = text.split("Objet :")[0]
@@ -122,7 +122,7 @@ def test_demand_letter_for_cnaf(cnaf) -> None:  # noqa: ANN001
         assert f"Article {ref} du CRPA" in footer
 
 
-def test_user_choice_of_documents_overrides_the_default(cnaf) -> None:  # noqa: ANN001
+def test_user_choice_of_documents_overrides_the_default(cnaf) -> None:
     letter = render_letter(cnaf, _request(documents=["code_source", "budget"]))
     listed = _listed(letter.text)
     assert len(listed) == 2
@@ -135,20 +135,20 @@ def test_user_choice_of_documents_overrides_the_default(cnaf) -> None:  # noqa: 
     (["voies_de_recours"], "document(s) inconnu(s) : voies_de_recours"),
     ([], "choisissez au moins un document"),
 ])
-def test_bad_documents_are_refused_in_french(cnaf, documents: list[str],  # noqa: ANN001
+def test_bad_documents_are_refused_in_french(cnaf, documents: list[str],
                                              message: str) -> None:
     with pytest.raises(LetterError, match=re.escape(message)):
         render_letter(cnaf, _request(documents=documents))
 
 
-def test_requester_name_is_required(cnaf) -> None:  # noqa: ANN001
+def test_requester_name_is_required(cnaf) -> None:
     with pytest.raises(LetterError, match="nom du demandeur"):
         render_letter(cnaf, LetterRequest("demande", Requester("  ")))
     with pytest.raises(LetterError, match="type de lettre"):
         render_letter(cnaf, LetterRequest("plainte", REQUESTER))
 
 
-def test_a_wrong_article_in_a_template_cannot_reach_a_letter(cnaf, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_wrong_article_in_a_template_cannot_reach_a_letter(cnaf, tmp_path: Path) -> None:
     folder = tmp_path / "modeles" / "cada" / "lettres"
     folder.mkdir(parents=True)
     (folder / "demande.txt").write_text("Vu l'article L312-1-2 du CRPA.\n", encoding="utf-8")
@@ -160,7 +160,7 @@ def test_a_wrong_article_in_a_template_cannot_reach_a_letter(cnaf, tmp_path: Pat
         render_letter(cnaf, _request(), templates=tmp_path / "modeles")
 
 
-def test_explanation_letter(cnaf) -> None:  # noqa: ANN001
+def test_explanation_letter(cnaf) -> None:
     letter = render_letter(cnaf, _request("explication", decision_reference="DOS-42",
                                           decision_date=date(2026, 2, 1)))
     text = letter.text
@@ -178,7 +178,7 @@ def test_explanation_cites_article_22_for_automated_decisions(tmp_path: Path) ->
     assert "article 22 du RGPD" in letter.text
 
 
-def test_reminder_letter_after_silence(cnaf) -> None:  # noqa: ANN001
+def test_reminder_letter_after_silence(cnaf) -> None:
     letter = render_letter(cnaf, _request("relance", date_demande=date(2026, 3, 10),
                                           letter_date=date(2026, 4, 20)))
     text = letter.text
@@ -188,14 +188,14 @@ def test_reminder_letter_after_silence(cnaf) -> None:  # noqa: ANN001
     assert not letter.warnings
 
 
-def test_early_reminder_warns(cnaf) -> None:  # noqa: ANN001
+def test_early_reminder_warns(cnaf) -> None:
     letter = render_letter(cnaf, _request("relance", date_demande=date(2026, 3, 10),
                                           letter_date=date(2026, 3, 25)))
     assert "expire le 10 avril 2026" in letter.text
     assert letter.warnings
 
 
-def test_referral_requires_the_original_request_and_a_refusal(cnaf) -> None:  # noqa: ANN001
+def test_referral_requires_the_original_request_and_a_refusal(cnaf) -> None:
     with pytest.raises(LetterError, match="date d'envoi de la demande initiale"):
         render_letter(cnaf, _request("saisine"))
     with pytest.raises(LetterError, match="saisine prématurée.*10 avril 2026"):
@@ -210,7 +210,7 @@ def test_referral_requires_the_original_request_and_a_refusal(cnaf) -> None:  # 
     assert letter.deadlines.limite_saisine_cada == date(2026, 5, 20)
 
 
-def test_referral_letter(cnaf) -> None:  # noqa: ANN001
+def test_referral_letter(cnaf) -> None:
     letter = render_letter(cnaf, _request("saisine", date_demande=date(2026, 3, 10),
                                           letter_date=date(2026, 5, 2)))
     text = letter.text
@@ -226,7 +226,7 @@ def test_referral_letter(cnaf) -> None:  # noqa: ANN001
     assert any("semble expiré" in w for w in late.warnings)
 
 
-def test_every_letter_type_renders_with_the_notice(cnaf) -> None:  # noqa: ANN001
+def test_every_letter_type_renders_with_the_notice(cnaf) -> None:
     for kind in LETTER_TYPES:
         letter = render_letter(cnaf, _request(kind, date_demande=date(2026, 1, 5)))
         assert "Ceci n'est pas un conseil juridique" in letter.text
@@ -234,7 +234,7 @@ def test_every_letter_type_renders_with_the_notice(cnaf) -> None:  # noqa: ANN00
         assert set(CRPA_REF.findall(letter.text)) <= set(ARTICLES)
 
 
-def test_html_is_escaped_and_structured(cnaf) -> None:  # noqa: ANN001
+def test_html_is_escaped_and_structured(cnaf) -> None:
     evil = Requester('<script>alert("x")</script>', email="a@b.example")
     letter = render_letter(cnaf, LetterRequest("demande", evil))
     html = str(letter.html)
@@ -259,7 +259,7 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_pdf_is_valid_and_contains_the_algorithm(cnaf) -> None:  # noqa: ANN001
+def test_pdf_is_valid_and_contains_the_algorithm(cnaf) -> None:
     letter = render_letter(cnaf, _request())
     data = render_pdf(letter)
     text = _squash(_pdf_text(data))
@@ -270,14 +270,14 @@ def test_pdf_is_valid_and_contains_the_algorithm(cnaf) -> None:  # noqa: ANN001
     assert reader.metadata.title == letter.subject
 
 
-def test_pdf_without_unicode_font_falls_back_to_core_font(cnaf) -> None:  # noqa: ANN001
+def test_pdf_without_unicode_font_falls_back_to_core_font(cnaf) -> None:
     letter = render_letter(cnaf, _request())
     text = _squash(_pdf_text(render_pdf(letter, use_core_font=True)))
     assert CNAF_NAME in text
     assert "mis en oeuvre" in text  # œ is not Latin-1
 
 
-def test_ics_parses_and_holds_the_deadlines(cnaf) -> None:  # noqa: ANN001
+def test_ics_parses_and_holds_the_deadlines(cnaf) -> None:
     letter = render_letter(cnaf, _request())
     data = render_ics(letter.deadlines, letter.algorithm, letter.record_id)
     calendar = icalendar.Calendar.from_ical(data)
@@ -297,7 +297,7 @@ def test_ics_parses_and_holds_the_deadlines(cnaf) -> None:  # noqa: ANN001
                       date(2026, 8, 1), date(2026, 10, 1)]
 
 
-def test_madada_link(cnaf, tmp_path: Path) -> None:  # noqa: ANN001
+def test_madada_link(cnaf, tmp_path: Path) -> None:
     letter = render_letter(cnaf, _request())
     url = madada_url(cnaf, letter)
     assert url.startswith("https://madada.fr/select_authority?query=Caisse+nationale")
@@ -306,7 +306,7 @@ def test_madada_link(cnaf, tmp_path: Path) -> None:  # noqa: ANN001
 
 # --- Command line ------------------------------------------------------------------------
 
-def test_cli_letter_text_pdf_html(cli, cnaf, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_letter_text_pdf_html(cli, cnaf, tmp_path: Path) -> None:
     data = str(cnaf.path.parent)
     args = ["cada", "lettre", cnaf.id, "--data", data, "--demandeur", REQUESTER.nom,
             "--qualite", "présidente", "--adresse", "1 rue X\\n75002 Paris",
@@ -328,7 +328,7 @@ def test_cli_letter_text_pdf_html(cli, cnaf, tmp_path: Path) -> None:  # noqa: A
     assert result.exit_code == 2 and "fichier de sortie" in result.output
 
 
-def test_cli_letter_errors(cli, cnaf) -> None:  # noqa: ANN001
+def test_cli_letter_errors(cli, cnaf) -> None:
     data = str(cnaf.path.parent)
     result = cli("cada", "lettre", "inexistant", "--data", data, "--demandeur", "X")
     assert result.exit_code == 2 and "introuvable" in result.output
@@ -344,7 +344,7 @@ def test_cli_letter_errors(cli, cnaf) -> None:  # noqa: ANN001
     assert "Traceback" not in result.output
 
 
-def test_cli_referral_uses_the_request_logged_in_the_record(cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_referral_uses_the_request_logged_in_the_record(cli, tmp_path: Path) -> None:
     demandes = [{"date_envoi": "2026-01-05", "demandeur": "Association", "destinataire": "X",
                  "objet": "Code source", "statut": "refus_implicite"},
                 {"date_envoi": "2026-03-10", "demandeur": "Association", "destinataire": "X",

@@ -31,11 +31,11 @@ def _form_data(**changes: object) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def _soup(response) -> BeautifulSoup:  # noqa: ANN001
+def _soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def test_form_preselects_the_unpublished_documents(client) -> None:  # noqa: ANN001
+def test_form_preselects_the_unpublished_documents(client) -> None:
     response = client.get(URL)
     assert response.status_code == 200
     soup = _soup(response)
@@ -50,18 +50,18 @@ def test_form_preselects_the_unpublished_documents(client) -> None:  # noqa: ANN
     assert RECORD.administration_name in soup.get_text()
 
 
-def test_record_page_links_to_the_form(client) -> None:  # noqa: ANN001
+def test_record_page_links_to_the_form(client) -> None:
     soup = _soup(client.get(f"/algorithmes/{IDENT}"))
     assert soup.find("a", href=URL)
 
 
-def test_unknown_record_is_a_french_404(client) -> None:  # noqa: ANN001
+def test_unknown_record_is_a_french_404(client) -> None:
     response = client.get("/algorithmes/inexistant/demande")
     assert response.status_code == 404
     assert "Aucun algorithme" in response.get_data(as_text=True)
 
 
-def test_preview_with_every_output(client, caplog: pytest.LogCaptureFixture) -> None:  # noqa: ANN001
+def test_preview_with_every_output(client, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     response = client.post(URL, data=_form_data())
     assert response.status_code == 200
@@ -93,11 +93,11 @@ def test_preview_with_every_output(client, caplog: pytest.LogCaptureFixture) -> 
     assert "Camille" not in caplog.text and "camille@" not in caplog.text
 
 
-def _repost(client, endpoint: str, **changes: object):  # noqa: ANN001, ANN202
+def _repost(client, endpoint: str, **changes: object):
     return client.post(f"{URL}/{endpoint}", data=_form_data(**changes))
 
 
-def test_pdf_download(client) -> None:  # noqa: ANN001
+def test_pdf_download(client) -> None:
     response = _repost(client, "pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -110,7 +110,7 @@ def test_pdf_download(client) -> None:  # noqa: ANN001
     assert re.sub(r"\s+", " ", RECORD.meta["nom"]) in text
 
 
-def test_ics_download(client) -> None:  # noqa: ANN001
+def test_ics_download(client) -> None:
     response = _repost(client, "ics", date_demande="2026-03-10", kind="relance",
                        date_lettre="2026-04-20")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -121,7 +121,7 @@ def test_ics_download(client) -> None:  # noqa: ANN001
     assert b"Camille" not in response.get_data()
 
 
-def test_printable_and_text_downloads(client) -> None:  # noqa: ANN001
+def test_printable_and_text_downloads(client) -> None:
     page = _repost(client, "imprimable")
     assert page.status_code == 200 and page.mimetype == "text/html"
     soup = _soup(page)
@@ -132,7 +132,7 @@ def test_printable_and_text_downloads(client) -> None:  # noqa: ANN001
     assert text.mimetype == "text/plain" and "Objet :" in text.get_data(as_text=True)
 
 
-def test_errors_are_redisplayed_in_french_next_to_the_fields(client) -> None:  # noqa: ANN001
+def test_errors_are_redisplayed_in_french_next_to_the_fields(client) -> None:
     response = client.post(URL, data=_form_data(nom="", email="pas-un-courriel",
                                                 date_lettre="10/03/2026",
                                                 documents=["code_source", "inexistant"]))
@@ -151,7 +151,7 @@ def test_errors_are_redisplayed_in_french_next_to_the_fields(client) -> None:  #
     assert "Camille" not in response.get_data(as_text=True)  # nom was emptied
 
 
-def test_letter_rule_errors_are_shown_on_the_right_field(client) -> None:  # noqa: ANN001
+def test_letter_rule_errors_are_shown_on_the_right_field(client) -> None:
     response = client.post(URL, data=_form_data(kind="saisine", date_demande="2026-03-01",
                                                 date_lettre="2026-03-15"))
     assert response.status_code == 422
@@ -164,7 +164,7 @@ def test_letter_rule_errors_are_shown_on_the_right_field(client) -> None:  # noq
     assert response.status_code == 422 and response.mimetype == "text/html"
 
 
-def test_modify_button_returns_to_the_filled_form(client) -> None:  # noqa: ANN001
+def test_modify_button_returns_to_the_filled_form(client) -> None:
     response = client.post(URL, data=_form_data(modifier="1", documents=["code_source"]))
     soup = _soup(response)
     assert soup.select_one("#nom")["value"] == "Camille Requérante"
@@ -172,7 +172,7 @@ def test_modify_button_returns_to_the_filled_form(client) -> None:  # noqa: ANN0
     assert checked == ["code_source"]
 
 
-def test_post_without_csrf_token_is_rejected_in_french(csrf_client) -> None:  # noqa: ANN001
+def test_post_without_csrf_token_is_rejected_in_french(csrf_client) -> None:
     for endpoint in ("", "/pdf", "/ics", "/imprimable", "/texte"):
         response = csrf_client.post(URL + endpoint, data=_form_data())
         assert response.status_code == 400
@@ -181,7 +181,7 @@ def test_post_without_csrf_token_is_rejected_in_french(csrf_client) -> None:  # 
         assert "Camille" not in body
 
 
-def test_post_with_csrf_token_works(csrf_client) -> None:  # noqa: ANN001
+def test_post_with_csrf_token_works(csrf_client) -> None:
     soup = _soup(csrf_client.get(URL))
     token = soup.select_one("input[name=csrf_token]")["value"]
     response = csrf_client.post(URL, data=_form_data(csrf_token=token))
@@ -192,7 +192,7 @@ def test_post_with_csrf_token_works(csrf_client) -> None:  # noqa: ANN001
     assert response.status_code == 200 and response.get_data().startswith(b"%PDF-")
 
 
-def test_letter_and_calendar_link_to_the_public_site(built_instance) -> None:  # noqa: ANN001
+def test_letter_and_calendar_link_to_the_public_site(built_instance) -> None:
     client = make_app(built_instance, SITE_URL="https://registre.example").test_client()
     record_url = f"https://registre.example/algorithmes/{IDENT}"
     response = client.post(URL, data=_form_data())
@@ -201,7 +201,7 @@ def test_letter_and_calendar_link_to_the_public_site(built_instance) -> None:  #
     assert record_url in ics.replace("\r\n ", "")
 
 
-def test_cnaf_record_flow(client) -> None:  # noqa: ANN001
+def test_cnaf_record_flow(client) -> None:
     record = load_records(PROJECT_ROOT / "data" / "algorithms" / "cnaf-score-risque.md")[0]
     response = client.post("/algorithmes/cnaf-score-risque/demande",
                            data={**_form_data(), "documents": default_documents(record)})
@@ -214,7 +214,7 @@ def test_cnaf_record_flow(client) -> None:  # noqa: ANN001
 # --- in a real browser ------------------------------------------------------------
 
 @pytest.mark.browser
-def test_flow_in_chromium_is_accessible_and_downloads_work(live_server: str, page) -> None:  # noqa: ANN001
+def test_flow_in_chromium_is_accessible_and_downloads_work(live_server: str, page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(f"{live_server}/algorithmes/{IDENT}")
@@ -243,7 +243,7 @@ def test_flow_in_chromium_is_accessible_and_downloads_work(live_server: str, pag
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
 
 
-def test_deadlines_page_computes_every_step_from_the_dates_given(client) -> None:  # noqa: ANN001
+def test_deadlines_page_computes_every_step_from_the_dates_given(client) -> None:
     """/demandes/delais: every deadline of the procedure, CADA opinion and court included,
     computed on the site by the same core as the letters."""
     from datetime import date
@@ -268,7 +268,7 @@ def test_deadlines_page_computes_every_step_from_the_dates_given(client) -> None
     assert len(events) == len([s for s in expected.steps() if s[2]])
 
 
-def test_deadlines_page_explains_a_bad_date(client) -> None:  # noqa: ANN001
+def test_deadlines_page_explains_a_bad_date(client) -> None:
     response = client.get("/demandes/delais?reception=2026-02-30")
     assert response.status_code == 422
     assert "Date de réception" in BeautifulSoup(response.data, "html.parser").select_one(

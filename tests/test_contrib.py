@@ -38,7 +38,7 @@ def correction(site: dict, credit: bool = False, **changes: object) -> subs.Subm
 
 
 def test_accepted_submission_writes_a_file_that_registry_validate_accepts(repo: dict,
-                                                                           cli) -> None:  # noqa: ANN001
+                                                                           cli) -> None:
     sub = correction(repo, statut="suspendu")
     listing = cli("submissions", "list", env=_env(repo))
     assert f"{sub.id}" in listing.output and "caf-essai" in listing.output
@@ -64,7 +64,7 @@ def _env(site: dict) -> dict:
             "REGISTRY_STATE": site["settings"]["STATE"]}
 
 
-def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:  # noqa: ANN001
+def test_rejection_keeps_the_reason_and_needs_one(repo: dict, cli) -> None:
     sub = correction(repo, statut="suspendu")
     refused = cli("submissions", "reject", str(sub.id), "--par", "camille", "--raison", " ",
                   env=_env(repo))
@@ -117,7 +117,7 @@ def test_a_changed_record_needs_force(repo: dict) -> None:
 
 
 def test_accept_commits_a_french_message_and_the_one_changed_line(repo: dict,
-                                                                 cli) -> None:  # noqa: ANN001
+                                                                 cli) -> None:
     sub = correction(repo, statut="suspendu")
     (repo["repo"] / "notes.txt").write_text("unrelated work in progress\n")
     git(repo["repo"], "add", "notes.txt")
@@ -145,7 +145,7 @@ def test_accept_commits_a_french_message_and_the_one_changed_line(repo: dict,
 
 
 def test_a_contributor_who_agreed_is_credited_with_co_authored_by(repo: dict,
-                                                                  cli) -> None:  # noqa: ANN001
+                                                                  cli) -> None:
     sub = correction(repo, credit=True, statut="suspendu")
     result = cli("submissions", "accept", str(sub.id), "--par", "camille", env=_env(repo))
     assert result.exit_code == 0, result.output
@@ -153,7 +153,7 @@ def test_a_contributor_who_agreed_is_credited_with_co_authored_by(repo: dict,
     assert trailers == f"Co-authored-by: Sacha <contribution-{sub.id}@noreply.127.0.0.1>"
 
 
-def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli) -> None:  # noqa: ANN001
+def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli) -> None:
     sub = correction(repo, statut="suspendu")
     before = (repo["data"] / "caf-essai.md").read_text()
     head = git(repo["repo"], "rev-parse", "HEAD")
@@ -169,7 +169,7 @@ def test_accept_on_another_branch_leaves_the_checkout_untouched(repo: dict, cli)
     assert git(repo["repo"], "rev-parse", "contrib/1^") == head
 
 
-def test_registry_diff_reports_field_changes_and_coverage_delta(repo: dict, cli) -> None:  # noqa: ANN001
+def test_registry_diff_reports_field_changes_and_coverage_delta(repo: dict, cli) -> None:
     data, git_repo = repo["data"], repo["repo"]
     write_record(data, "caf-essai", nom="Score d'essai de la CAF", statut="suspendu",
                  transparence=with_etats(budget="publie"))
@@ -188,7 +188,7 @@ def test_registry_diff_reports_field_changes_and_coverage_delta(repo: dict, cli)
     assert "code_source :" not in out  # unchanged criteria are not listed
 
 
-def test_registry_diff_against_the_working_tree_and_new_records(repo: dict, cli) -> None:  # noqa: ANN001
+def test_registry_diff_against_the_working_tree_and_new_records(repo: dict, cli) -> None:
     write_record(repo["data"], "nouvelle", nom="Nouvelle fiche",
                  transparence=with_etats(code_source="publie"))
     out = cli("diff", "HEAD", "--data", str(repo["data"])).output
@@ -197,7 +197,7 @@ def test_registry_diff_against_the_working_tree_and_new_records(repo: dict, cli)
     assert "code_source : 0,0 % → 33,3 %" in out
 
 
-def test_registry_diff_explains_unknown_revisions(repo: dict, cli) -> None:  # noqa: ANN001
+def test_registry_diff_explains_unknown_revisions(repo: dict, cli) -> None:
     result = cli("diff", "v-inexistante", "--data", str(repo["data"]))
     assert result.exit_code == 2
     assert "révision « v-inexistante » introuvable" in result.output

@@ -8,7 +8,7 @@ IDENT = "france-travail-match-ft"
 
 
 @pytest.mark.browser
-def test_contribution_pages_are_accessible(live_server: str, page) -> None:  # noqa: ANN001
+def test_contribution_pages_are_accessible(live_server: str, page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = {}

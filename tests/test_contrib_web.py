@@ -40,7 +40,7 @@ def site(tmp_path: Path) -> dict:
             "engine": state_engine(settings(data, tmp_path / "instance"))}
 
 
-def new_proposal(client, **changes: str) -> dict:  # noqa: ANN001
+def new_proposal(client, **changes: str) -> dict:
     values = form_values(client.get("/proposer").data)
     values.update({
         "identifiant": "ville-essai-cantine", "nom": "Tarification de la cantine",
@@ -98,7 +98,7 @@ def test_preview_renders_the_record_without_storing_it(site: dict) -> None:
     assert subs.queue(site["engine"]) == []
 
 
-def test_a_new_proposal_goes_through_the_queue_to_a_valid_file(site: dict, cli) -> None:  # noqa: ANN001
+def test_a_new_proposal_goes_through_the_queue_to_a_valid_file(site: dict, cli) -> None:
     client = site["client"]
     response = client.post("/proposer", data=new_proposal(client))
     assert response.status_code == 303
@@ -130,7 +130,7 @@ def test_an_existing_identifier_is_refused(site: dict) -> None:
         "#identifiant-erreur").text
 
 
-def test_a_rejected_report_shows_its_reason_at_its_tracking_url(site: dict, cli) -> None:  # noqa: ANN001
+def test_a_rejected_report_shows_its_reason_at_its_tracking_url(site: dict, cli) -> None:
     client = site["client"]
     empty = client.post("/algorithmes/caf-essai/signaler", data={"message": " "})
     assert empty.status_code == 422
@@ -174,7 +174,7 @@ def test_forge_links_prefill_a_new_file_and_open_the_edit_page(tmp_path: Path,
         "https://github.com/exemple/registre/edit/principale/data/algorithms/caf-essai.md"
 
 
-def test_post_without_csrf_token_is_refused(csrf_client) -> None:  # noqa: ANN001
+def test_post_without_csrf_token_is_refused(csrf_client) -> None:
     page = csrf_client.get("/algorithmes/france-travail-match-ft/signaler")
     assert page.status_code == 200 and b'name="csrf_token"' in page.data
     response = csrf_client.post("/algorithmes/france-travail-match-ft/signaler",
@@ -207,7 +207,7 @@ def test_unknown_records_are_404(site: dict) -> None:
 
 
 def test_done_when_a_correction_of_match_ft_is_proposed_accepted_built_and_shown(
-        tmp_path: Path, cli) -> None:  # noqa: ANN001
+        tmp_path: Path, cli) -> None:
     repo = tmp_path / "depot"
     data = copy_real_data(repo)
     instance = tmp_path / "instance"

@@ -74,11 +74,11 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def coverage(dataset: Path):  # noqa: ANN201
+def coverage(dataset: Path):
     return compute(load_records(dataset), today=date(2026, 11, 26))
 
 
-def by_id(cov, key: str):  # noqa: ANN001, ANN201
+def by_id(cov, key: str):
     return next(c for c in cov.criteria if c.criterion.key == key)
 
 
@@ -108,18 +108,18 @@ def test_percent_matches_exact_integer_half_up(pair: tuple[int, int]) -> None:
 
 # --- figures ---------------------------------------------------------------------
 
-def test_published_over_all_records(coverage) -> None:  # noqa: ANN001
+def test_published_over_all_records(coverage) -> None:
     assert coverage.total == N_RECORDS
     assert by_id(coverage, "evaluation_interne").tous.texte == "13 / 120 (10,8 %)"
     assert by_id(coverage, "budget").tous.texte == "18 / 120 (15,0 %)"
 
 
-def test_applicable_records_exclude_sans_objet(coverage) -> None:  # noqa: ANN001
+def test_applicable_records_exclude_sans_objet(coverage) -> None:
     assert by_id(coverage, "evaluation_interne").applicables.texte == "13 / 110 (11,8 %)"
     assert by_id(coverage, "budget").applicables.texte == "18 / 110 (16,4 %)"
 
 
-def test_crpa_criteria_apply_only_to_individual_decisions(coverage) -> None:  # noqa: ANN001
+def test_crpa_criteria_apply_only_to_individual_decisions(coverage) -> None:
     regles = by_id(coverage, "regles_publiees")
     # 15 published in all, 5 of them voluntarily on records without individual decisions;
     # 60 records with individual decisions, 2 of which say sans_objet.
@@ -129,7 +129,7 @@ def test_crpa_criteria_apply_only_to_individual_decisions(coverage) -> None:  # 
     assert (mention.applicables.n, mention.applicables.N) == (0, 60)
 
 
-def test_partiel_and_obtenu_are_counted_separately(coverage) -> None:  # noqa: ANN001
+def test_partiel_and_obtenu_are_counted_separately(coverage) -> None:
     evaluation = by_id(coverage, "evaluation_interne")
     assert evaluation.etats == {"publie": 13, "partiel": 20, "obtenu": 7, "non_publie": 40,
                                 "refuse": 10, "sans_objet": 10, "inconnu": 20}
@@ -137,11 +137,11 @@ def test_partiel_and_obtenu_are_counted_separately(coverage) -> None:  # noqa: A
     assert sum(evaluation.etats.values()) == N_RECORDS
 
 
-def test_missing_criterion_counts_as_inconnu(coverage) -> None:  # noqa: ANN001
+def test_missing_criterion_counts_as_inconnu(coverage) -> None:
     assert by_id(coverage, "analyse_impact").etats["inconnu"] == N_RECORDS
 
 
-def test_every_catalogue_criterion_is_reported(coverage) -> None:  # noqa: ANN001
+def test_every_catalogue_criterion_is_reported(coverage) -> None:
     assert [c.criterion.key for c in coverage.criteria] == [c.key for c in cat.CRITERIA]
 
 
@@ -159,7 +159,7 @@ def test_breakdown_by_administration_has_slugs_and_figures(dataset: Path) -> Non
     assert cnaf.tous.texte == "5 / 40 (12,5 %)"
 
 
-def test_breakdowns_by_enumerations_use_catalogue_labels(coverage) -> None:  # noqa: ANN001
+def test_breakdowns_by_enumerations_use_catalogue_labels(coverage) -> None:
     domaines = coverage.groups["domaine"]
     assert [(g.slug, g.libelle, g.total) for g in domaines] == [
         ("social", "Social", 40), ("fiscalite", "Fiscalité", 40), ("emploi", "Emploi", 40)]
@@ -167,7 +167,7 @@ def test_breakdowns_by_enumerations_use_catalogue_labels(coverage) -> None:  # n
     assert [g.libelle for g in coverage.groups["type_technique"]] == ["Règles explicites"]
 
 
-def test_record_scores_least_transparent_first(coverage) -> None:  # noqa: ANN001
+def test_record_scores_least_transparent_first(coverage) -> None:
     scores = coverage.scores
     values = [s.score.decimal for s in scores]
     assert values == sorted(values)
@@ -189,7 +189,7 @@ def test_record_without_applicable_criteria_is_listed_last(tmp_path: Path) -> No
     assert scores[-1].score.texte == "0 / 0 (—)"
 
 
-def test_requests_awaiting_an_answer_are_counted(coverage) -> None:  # noqa: ANN001
+def test_requests_awaiting_an_answer_are_counted(coverage) -> None:
     assert coverage.requests == {"fiches_avec_demande_en_attente": 1,
                                  "fiches_avec_demande_ouverte": 2}
     record = {s.id: s for s in coverage.scores}["algo-003"]
@@ -220,7 +220,7 @@ def test_method_comes_from_the_catalogue() -> None:
     assert "décision individuelle" in regles["applicables"]
 
 
-def test_csv_tables(coverage) -> None:  # noqa: ANN001
+def test_csv_tables(coverage) -> None:
     rows = list(csv.DictReader(io.StringIO(to_csv(coverage))))
     evaluation = next(r for r in rows if r["critere"] == "evaluation_interne")
     assert (evaluation["tous_n"], evaluation["tous_N"], evaluation["tous_pourcentage"],
@@ -236,7 +236,7 @@ def test_csv_tables(coverage) -> None:  # noqa: ANN001
 
 # --- command line ------------------------------------------------------------------
 
-def test_cli_json_reports_the_figures(cli, dataset: Path) -> None:  # noqa: ANN001
+def test_cli_json_reports_the_figures(cli, dataset: Path) -> None:
     result = cli("coverage", "--json", "--data", str(dataset))
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -254,7 +254,7 @@ def test_cli_json_reports_the_figures(cli, dataset: Path) -> None:  # noqa: ANN0
     assert "date" in data
 
 
-def test_cli_text_output(cli, dataset: Path) -> None:  # noqa: ANN001
+def test_cli_text_output(cli, dataset: Path) -> None:
     result = cli("coverage", "--data", str(dataset))
     assert result.exit_code == 0
     line = next(x for x in result.output.splitlines() if x.startswith("Évaluation interne"))
@@ -262,7 +262,7 @@ def test_cli_text_output(cli, dataset: Path) -> None:  # noqa: ANN001
     assert "18 / 120 (15,0 %)" in result.output
 
 
-def test_cli_csv_output(cli, dataset: Path) -> None:  # noqa: ANN001
+def test_cli_csv_output(cli, dataset: Path) -> None:
     result = cli("coverage", "--csv", "--table", "domaine", "--data", str(dataset))
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.output)))
@@ -279,13 +279,13 @@ def test_cli_installed_command(dataset: Path) -> None:
     assert evaluation["tous"]["texte"] == "13 / 120 (10,8 %)"
 
 
-def test_cli_missing_folder_gives_a_french_message(cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_missing_folder_gives_a_french_message(cli, tmp_path: Path) -> None:
     result = cli("coverage", "--data", str(tmp_path / "absent"))
     assert result.exit_code == 1
     assert "dossier des fiches introuvable" in result.output
 
 
-def test_cli_invalid_records_are_reported(cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_invalid_records_are_reported(cli, tmp_path: Path) -> None:
     data = tmp_path / "algorithms"
     write_record(data, "bonne")
     write_record(data, "mauvaise", domaine="astrologie")
@@ -295,7 +295,7 @@ def test_cli_invalid_records_are_reported(cli, tmp_path: Path) -> None:  # noqa:
     assert "Traceback" not in result.output
 
 
-def test_cli_json_and_csv_are_exclusive(cli, dataset: Path) -> None:  # noqa: ANN001
+def test_cli_json_and_csv_are_exclusive(cli, dataset: Path) -> None:
     result = cli("coverage", "--json", "--csv", "--data", str(dataset))
     assert result.exit_code == 2
     assert "pas les deux" in result.output

@@ -17,7 +17,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def coverage(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def coverage(tmp_path_factory: pytest.TempPathFactory):
     folder = write_dataset(tmp_path_factory.mktemp("charts") / "algorithms")
     return compute(load_records(folder))
 
@@ -34,7 +34,7 @@ def check_accessible(svg: str, ident: str) -> ET.Element:
     return root
 
 
-def test_stacked_bars(coverage) -> None:  # noqa: ANN001
+def test_stacked_bars(coverage) -> None:
     root = check_accessible(stacked_bars(coverage.criteria, coverage.total, "etats"), "etats")
     rows = root.findall(f"{SVG}g[@class='chart-row']")
     assert len(rows) == len(cat.CRITERIA)
@@ -47,7 +47,7 @@ def test_stacked_bars(coverage) -> None:  # noqa: ANN001
     assert evaluation.findall(f"{SVG}text")[-1].text == "10,8 %"
 
 
-def test_stacked_bars_escape_labels(coverage) -> None:  # noqa: ANN001
+def test_stacked_bars_escape_labels(coverage) -> None:
     svg = stacked_bars(coverage.criteria, coverage.total, "x")
     assert "Analyse d&#x27;impact (AIPD)" in svg
     ET.fromstring(svg)
@@ -98,7 +98,7 @@ def test_bar_is_hidden_from_assistive_technologies() -> None:
     assert root.findall(f"{SVG}rect")[1].get("width") == "25.0"
 
 
-def test_dataset_is_the_issue_one(coverage) -> None:  # noqa: ANN001
+def test_dataset_is_the_issue_one(coverage) -> None:
     assert coverage.total == N_RECORDS
 
 
@@ -119,7 +119,7 @@ ENGLISH = Wording(
     versions=lambda n: f"{n} version{'s' if n != 1 else ''}")
 
 
-def test_charts_in_another_language(coverage) -> None:  # noqa: ANN001
+def test_charts_in_another_language(coverage) -> None:
     """The words come from the Wording; numbers, percentages and dates follow its language."""
     root = check_accessible(stacked_bars(coverage.criteria, coverage.total, "en", ENGLISH),
                             "en")

@@ -144,7 +144,7 @@ def test_month_label() -> None:
     assert month_label("2026-08") == "août 2026"
 
 
-def test_cli_shows_trend(cli, repo: Path, tmp_path: Path,  # noqa: ANN001
+def test_cli_shows_trend(cli, repo: Path, tmp_path: Path,
                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGISTRY_INSTANCE", str(tmp_path / "instance"))
     (repo / "f.md").unlink()  # the current figures need valid records; history keeps it
@@ -158,7 +158,7 @@ def test_cli_shows_trend(cli, repo: Path, tmp_path: Path,  # noqa: ANN001
     assert "2025-03  5" in text
 
 
-def test_cli_trend_unavailable_is_said(cli, tmp_path: Path,  # noqa: ANN001
+def test_cli_trend_unavailable_is_said(cli, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGISTRY_INSTANCE", str(tmp_path / "instance"))
     record(tmp_path / "data", "a", "publie")

@@ -32,17 +32,17 @@ def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app120(dataset: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def app120(dataset: Path, tmp_path_factory: pytest.TempPathFactory):
     instance = built(dataset, tmp_path_factory.mktemp("instance120"))
     return make_app(instance, data=dataset)
 
 
 @pytest.fixture(scope="module")
-def client120(app120):  # noqa: ANN001, ANN201
+def client120(app120):
     return app120.test_client()
 
 
-def cli_json(cli, data: Path) -> dict:  # noqa: ANN001
+def cli_json(cli, data: Path) -> dict:
     result = cli("coverage", "--json", "--data", str(data))
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
@@ -52,7 +52,7 @@ def without_date(data: dict) -> dict:
     return {k: v for k, v in data.items() if k not in ("date", "tendance")}
 
 
-def test_page_shows_the_figures(client120) -> None:  # noqa: ANN001
+def test_page_shows_the_figures(client120) -> None:
     response = client120.get("/couverture")
     assert response.status_code == 200
     soup = BeautifulSoup(response.data, "html.parser")
@@ -64,7 +64,7 @@ def test_page_shows_the_figures(client120) -> None:  # noqa: ANN001
     assert f"{N_RECORDS}" in soup.find(class_="chapo").get_text()
 
 
-def test_page_is_accessible_markup(client120) -> None:  # noqa: ANN001
+def test_page_is_accessible_markup(client120) -> None:
     soup = BeautifulSoup(client120.get("/couverture").data, "html.parser")
     assert not soup.find_all(style=True)
     assert all(s.get("src") for s in soup.find_all("script"))
@@ -82,7 +82,7 @@ def test_page_is_accessible_markup(client120) -> None:  # noqa: ANN001
         assert all(th.get("scope") in ("col", "row") for th in table.find_all("th"))
 
 
-def test_page_method_comes_from_the_catalogue(client120) -> None:  # noqa: ANN001
+def test_page_method_comes_from_the_catalogue(client120) -> None:
     soup = BeautifulSoup(client120.get("/couverture").data, "html.parser")
     method = soup.find(id="legende-methode").find_parent("table").get_text(" ", strip=True)
     for c in cat.CRITERIA:
@@ -90,14 +90,14 @@ def test_page_method_comes_from_the_catalogue(client120) -> None:  # noqa: ANN00
         assert not c.article or c.article in method
 
 
-def test_page_without_history_says_so(client120) -> None:  # noqa: ANN001
+def test_page_without_history_says_so(client120) -> None:
     soup = BeautifulSoup(client120.get("/couverture").data, "html.parser")
     section = soup.find(id="evolution").find_parent("section").get_text(" ", strip=True)
     assert "historique indisponible" in section
     assert not soup.find(id="graphique-tendance-title")
 
 
-def test_api_has_the_fixed_shape(client120) -> None:  # noqa: ANN001
+def test_api_has_the_fixed_shape(client120) -> None:
     response = client120.get("/api/v1/couverture")
     assert response.status_code == 200
     data = response.get_json()
@@ -114,12 +114,12 @@ def test_api_has_the_fixed_shape(client120) -> None:  # noqa: ANN001
     assert data["tendance"]["disponible"] is False
 
 
-def test_cli_api_and_page_agree(cli, client120, dataset: Path) -> None:  # noqa: ANN001
+def test_cli_api_and_page_agree(cli, client120, dataset: Path) -> None:
     api = client120.get("/api/v1/couverture").get_json()
     assert without_date(api) == without_date(cli_json(cli, dataset))
 
 
-def test_csv_download(client120) -> None:  # noqa: ANN001
+def test_csv_download(client120) -> None:
     response = client120.get("/couverture.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -132,20 +132,20 @@ def test_csv_download(client120) -> None:  # noqa: ANN001
     assert len(list(csv.DictReader(io.StringIO(fiches.data.decode())))) == N_RECORDS
 
 
-def test_csv_bad_table_is_a_french_400(client120) -> None:  # noqa: ANN001
+def test_csv_bad_table_is_a_french_400(client120) -> None:
     response = client120.get("/couverture.csv?table=<script>")
     assert response.status_code == 400
     text = response.data.decode()
     assert "Tableau inconnu" in text and "<script>" not in text
 
 
-def test_csv_trend_without_history_is_503(client120) -> None:  # noqa: ANN001
+def test_csv_trend_without_history_is_503(client120) -> None:
     response = client120.get("/couverture.csv?table=tendance")
     assert response.status_code == 503
     assert "historique indisponible" in response.data.decode()
 
 
-def test_real_dataset_page_and_api_agree_with_cli(cli, client) -> None:  # noqa: ANN001
+def test_real_dataset_page_and_api_agree_with_cli(cli, client) -> None:
     expected = cli_json(cli, DATA)
     api = client.get("/api/v1/couverture").get_json()
     assert without_date(api) == without_date(expected)
@@ -155,7 +155,7 @@ def test_real_dataset_page_and_api_agree_with_cli(cli, client) -> None:  # noqa:
         assert c["tous"]["texte"] in row and c["applicables"]["texte"] in row
 
 
-def test_nav_links_to_the_page(client120) -> None:  # noqa: ANN001
+def test_nav_links_to_the_page(client120) -> None:
     soup = BeautifulSoup(client120.get("/couverture").data, "html.parser")
     current = soup.find("a", attrs={"aria-current": "page"})
     assert current["href"] == "/couverture"
@@ -164,7 +164,7 @@ def test_nav_links_to_the_page(client120) -> None:  # noqa: ANN001
 # --- with a git history -----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def app_history(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def app_history(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("history") / "depot"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
@@ -176,7 +176,7 @@ def app_history(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     return make_app(instance, data=data)
 
 
-def test_page_shows_the_trend(app_history) -> None:  # noqa: ANN001
+def test_page_shows_the_trend(app_history) -> None:
     response = app_history.test_client().get("/couverture")
     soup = BeautifulSoup(response.data, "html.parser")
     for c in cat.CRITERIA:  # one small chart per criterion
@@ -191,7 +191,7 @@ def test_page_shows_the_trend(app_history) -> None:  # noqa: ANN001
     assert len(json.loads(cache.read_text(encoding="utf-8"))["commits"]) == 2
 
 
-def test_api_and_csv_give_the_trend(app_history) -> None:  # noqa: ANN001
+def test_api_and_csv_give_the_trend(app_history) -> None:
     client = app_history.test_client()
     trend = client.get("/api/v1/couverture").get_json()["tendance"]
     assert trend["disponible"] is True
@@ -205,13 +205,13 @@ def test_api_and_csv_give_the_trend(app_history) -> None:  # noqa: ANN001
 # --- in a real browser ------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server(app_history) -> Iterator[str]:  # noqa: ANN001
+def server(app_history) -> Iterator[str]:
     with serving(app_history) as url:
         yield url
 
 
 @pytest.mark.browser
-def test_page_passes_axe_in_chromium(server: str, page) -> None:  # noqa: ANN001
+def test_page_passes_axe_in_chromium(server: str, page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(f"{server}/couverture")
@@ -223,7 +223,7 @@ def test_page_passes_axe_in_chromium(server: str, page) -> None:  # noqa: ANN001
 
 # --- figures as of a date or a commit, « Citer ce chiffre » -----------------------
 
-def test_permanent_link_shows_the_figures_of_that_version(app_history) -> None:  # noqa: ANN001
+def test_permanent_link_shows_the_figures_of_that_version(app_history) -> None:
     client = app_history.test_client()
     log = git(Path(app_history.config["DATA"]).parent, "log", "--format=%H")
     newest, oldest = log.split()
@@ -248,7 +248,7 @@ def test_permanent_link_shows_the_figures_of_that_version(app_history) -> None: 
     ("commit=zzz", 400, "identifiant de version"), ("commit=" + "0" * 40, 404, "aucune version"),
     ("date=31/12/2025", 400, "AAAA-MM-JJ"), ("date=2020-01-01", 404, "n'existait pas"),
     ("commit=--all", 400, "identifiant de version")])
-def test_bad_permanent_links_are_explained(app_history, query: str, status: int,  # noqa: ANN001
+def test_bad_permanent_links_are_explained(app_history, query: str, status: int,
                                            words: str) -> None:
     client = app_history.test_client()
     page = client.get(f"/couverture?{query}")
@@ -259,7 +259,7 @@ def test_bad_permanent_links_are_explained(app_history, query: str, status: int,
         "message"].lower()
 
 
-def test_every_figure_can_be_cited(app_history) -> None:  # noqa: ANN001
+def test_every_figure_can_be_cited(app_history) -> None:
     soup = BeautifulSoup(app_history.test_client().get("/couverture").data, "html.parser")
     blocks = {d["id"]: d for d in soup.select("details.citer")}
     for c in cat.CRITERIA:
@@ -280,7 +280,7 @@ def test_every_figure_can_be_cited(app_history) -> None:  # noqa: ANN001
     assert re.match(r"\d+ / \d+ \(", first)
 
 
-def test_english_page_without_history(client120) -> None:  # noqa: ANN001
+def test_english_page_without_history(client120) -> None:
     """Without git history the English page says so in English, the core's reason in French
     (marked lang="fr"), and the figures of the 120 records follow the English locale."""
     soup = BeautifulSoup(client120.get("/en/couverture").data, "html.parser")

@@ -154,7 +154,7 @@ def _downgrade(text: str) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n" + body
 
 
-def test_the_command_writes_the_same_export(folder: Path, admins: dict, cli,  # noqa: ANN001
+def test_the_command_writes_the_same_export(folder: Path, admins: dict, cli,
                                             monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
     monkeypatch.setenv("REGISTRY_SITE_URL", SITE)

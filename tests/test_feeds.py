@@ -17,7 +17,7 @@ VILLE = {"nom": "Ville d'essai", "type": "collectivite"}
 
 
 @pytest.fixture
-def client(tmp_path: Path):  # noqa: ANN201
+def client(tmp_path: Path):
     repo = tmp_path / "depot"
     data = init_repo(repo)
     write_record(data, "caf-essai", nom="Score de la caisse", administration=CAF)
@@ -33,7 +33,7 @@ def client(tmp_path: Path):  # noqa: ANN201
     return built_app(data, tmp_path / "instance").test_client()
 
 
-def parse(response) -> ET.Element:  # noqa: ANN001
+def parse(response) -> ET.Element:
     assert response.status_code == 200
     assert response.mimetype == "application/atom+xml"
     return ET.fromstring(response.data)
@@ -58,7 +58,7 @@ def check_atom(feed: ET.Element) -> list[ET.Element]:
     return entries
 
 
-def test_registry_feed_lists_changes_newest_first(client) -> None:  # noqa: ANN001
+def test_registry_feed_lists_changes_newest_first(client) -> None:
     feed = parse(client.get("/flux.atom"))
     entries = check_atom(feed)
     titles = [e.findtext(f"{A}title") for e in entries]
@@ -77,14 +77,14 @@ def test_registry_feed_lists_changes_newest_first(client) -> None:  # noqa: ANN0
         "http://127.0.0.1:5000/algorithmes/caf-essai/historique#version-")  # SITE_URL
 
 
-def test_administration_feed_has_only_its_records(client) -> None:  # noqa: ANN001
+def test_administration_feed_has_only_its_records(client) -> None:
     entries = check_atom(parse(client.get("/administrations/caisse-d-essai/flux.atom")))
     assert [e.findtext(f"{A}title") for e in entries] == [
         "Score de la caisse : Mise à jour : Statut", "Score de la caisse : Création de la fiche"]
     assert client.get("/administrations/inconnue/flux.atom").status_code == 404
 
 
-def test_record_feed_has_only_that_record_and_the_page_links_to_it(client) -> None:  # noqa: ANN001
+def test_record_feed_has_only_that_record_and_the_page_links_to_it(client) -> None:
     feed = parse(client.get("/algorithmes/ville-essai/flux.atom"))
     entries = check_atom(feed)
     assert [e.findtext(f"{A}title") for e in entries] == [

@@ -60,7 +60,7 @@ param_names = st.one_of(st.sampled_from(["q", "page", "par_page", "tri", *FACETS
 params = st.lists(st.tuples(param_names, hostile_text), max_size=8)
 
 
-def _is_french_error(response) -> bool:  # noqa: ANN001
+def _is_french_error(response) -> bool:
     """A refusal carries a French message: the JSON `erreur` or the error page's text."""
     if response.is_json:
         message = response.get_json()["erreur"]["message"]
@@ -71,7 +71,7 @@ def _is_french_error(response) -> bool:  # noqa: ANN001
     return bool(message.strip()) and bool(FRENCH.search(message))
 
 
-def _check_get(response, api: bool) -> None:  # noqa: ANN001
+def _check_get(response, api: bool) -> None:
     body = response.get_data(as_text=True)
     assert response.status_code in (200, 400, 404, 414), (response.status_code, body[:500])
     assert not TRACE.search(body)
@@ -85,26 +85,26 @@ def _check_get(response, api: bool) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def site(built_instance: Path):  # noqa: ANN201
+def site(built_instance: Path):
     return make_app(built_instance).test_client()
 
 
 @FUZZ
 @given(params)
-def test_search_page_never_fails(site, pairs: list[tuple[str, str]]) -> None:  # noqa: ANN001
+def test_search_page_never_fails(site, pairs: list[tuple[str, str]]) -> None:
     _check_get(site.get("/algorithmes", query_string=pairs), api=False)
 
 
 @FUZZ
 @given(params)
-def test_search_api_never_fails(site, pairs: list[tuple[str, str]]) -> None:  # noqa: ANN001
+def test_search_api_never_fails(site, pairs: list[tuple[str, str]]) -> None:
     _check_get(site.get("/api/v1/algorithmes", query_string=pairs), api=True)
 
 
 @FUZZ
 @given(st.binary(max_size=300), st.sampled_from(["/algorithmes", "/api/v1/algorithmes",
                                                   "/couverture", "/api/v1/couverture"]))
-def test_raw_query_strings(site, raw: bytes, path: str) -> None:  # noqa: ANN001
+def test_raw_query_strings(site, raw: bytes, path: str) -> None:
     """Arbitrary bytes (invalid UTF-8, NUL, lone %) percent-encoded or not."""
     encoded = quote_from_bytes(raw, safe="=&%+;")
     _check_get(site.get(f"{path}?{encoded}"), api=path.startswith("/api/"))
@@ -115,7 +115,7 @@ def test_raw_query_strings(site, raw: bytes, path: str) -> None:  # noqa: ANN001
                                       "/administrations/{}", "/algorithmes/{}/historique",
                                       "/algorithmes/{}/demande", "/exports/{}",
                                       "/contributions/{}", "/administrations/{}/flux.atom"]))
-def test_hostile_path_segments(site, segment: str, pattern: str) -> None:  # noqa: ANN001
+def test_hostile_path_segments(site, segment: str, pattern: str) -> None:
     path = pattern.format(quote(segment[:3000], safe=""))
     response = site.get(path)
     api = path.startswith("/api/")
@@ -143,7 +143,7 @@ def forms_site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {"app": app, "data": data, "instance": instance}
 
 
-def post_rules(app) -> list[str]:  # noqa: ANN001
+def post_rules(app) -> list[str]:
     """Every URL accepting POST, with its variables filled with existing values."""
     out = []
     for rule in app.url_map.iter_rules():
@@ -154,7 +154,7 @@ def post_rules(app) -> list[str]:  # noqa: ANN001
     return sorted(out)
 
 
-def csrf_token(client, path: str = "/proposer") -> str:  # noqa: ANN001
+def csrf_token(client, path: str = "/proposer") -> str:
     html = client.get(path).get_data(as_text=True)
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert found, f"no CSRF token on {path}"
@@ -174,7 +174,7 @@ def snapshot(site: dict) -> tuple:
     return rows, files
 
 
-def _client(site: dict, login: bool):  # noqa: ANN202
+def _client(site: dict, login: bool):
     client = site["app"].test_client()
     if login:
         token = csrf_token(client, "/mainteneurs/connexion")
@@ -185,7 +185,7 @@ def _client(site: dict, login: bool):  # noqa: ANN202
     return client
 
 
-def _check_refusal(response, statuses: tuple[int, ...]) -> None:  # noqa: ANN001
+def _check_refusal(response, statuses: tuple[int, ...]) -> None:
     body = response.get_data(as_text=True)
     assert response.status_code in statuses, (response.status_code, body[:500])
     assert not TRACE.search(body)

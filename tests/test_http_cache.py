@@ -38,18 +38,18 @@ PRIVATE_PAGES = [f"/algorithmes/{RECORD}/demande", "/demandes/delais?reception=2
 
 
 @contextmanager
-def renders(app) -> list:  # noqa: ANN001
+def renders(app) -> list:
     """The templates rendered meanwhile (Flask's own signal)."""
     seen: list = []
 
-    def record(_sender, template, context, **_extra) -> None:  # noqa: ANN001, ANN003
+    def record(_sender, template, context, **_extra: object) -> None:
         seen.append(template.name)
 
     with template_rendered.connected_to(record, app):
         yield seen
 
 
-def test_every_get_address_is_classified(app) -> None:  # noqa: ANN001
+def test_every_get_address_is_classified(app) -> None:
     """A new GET page must say whether it is public (cached) or personal (no-store)."""
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
     unknown = endpoints - set(PUBLIC) - set(FILES) - PRIVATE - {"maintainers.file",
@@ -60,7 +60,7 @@ def test_every_get_address_is_classified(app) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_pages_carry_validators_and_answer_304(client, path: str) -> None:  # noqa: ANN001
+def test_public_pages_carry_validators_and_answer_304(client, path: str) -> None:
     first = client.get(path)
     assert first.status_code == 200, first.get_data(as_text=True)[:300]
     etag = first.headers["ETag"]
@@ -84,7 +84,7 @@ def test_public_pages_carry_validators_and_answer_304(client, path: str) -> None
     assert other.status_code == 200 and other.data == first.data  # the ETag decides
 
 
-def test_304_and_repeated_pages_render_nothing(app) -> None:  # noqa: ANN001
+def test_304_and_repeated_pages_render_nothing(app) -> None:
     client = app.test_client()
     with renders(app) as seen:
         first = client.get(f"/algorithmes/{RECORD}")
@@ -98,7 +98,7 @@ def test_304_and_repeated_pages_render_nothing(app) -> None:  # noqa: ANN001
     assert again.headers["Content-Type"] == first.headers["Content-Type"]
 
 
-def test_etag_depends_on_the_address_and_is_the_same_on_every_replica(built_instance) -> None:  # noqa: ANN001
+def test_etag_depends_on_the_address_and_is_the_same_on_every_replica(built_instance) -> None:
     one, two = make_app(built_instance).test_client(), make_app(built_instance).test_client()
     tags = {path: one.get(path).headers["ETag"] for path in
             ["/algorithmes?q=fraude", "/algorithmes?q=caf", f"/algorithmes/{RECORD}",
@@ -108,7 +108,7 @@ def test_etag_depends_on_the_address_and_is_the_same_on_every_replica(built_inst
 
 
 @pytest.mark.parametrize("path", PRIVATE_PAGES)
-def test_personal_pages_are_never_stored(csrf_client, path: str) -> None:  # noqa: ANN001
+def test_personal_pages_are_never_stored(csrf_client, path: str) -> None:
     response = csrf_client.get(path)
     assert response.status_code in (200, 403), path
     assert response.headers["Cache-Control"] == "no-store"
@@ -118,7 +118,7 @@ def test_personal_pages_are_never_stored(csrf_client, path: str) -> None:  # noq
     assert later.status_code != 304
 
 
-def test_a_form_token_never_reaches_a_cached_page(built_instance) -> None:  # noqa: ANN001
+def test_a_form_token_never_reaches_a_cached_page(built_instance) -> None:
     """Someone opens a form (session cookie + CSRF token), then public pages: those stay
     public and hold no token nor cookie; served from the page cache to another person, they
     are the same bytes."""
@@ -137,7 +137,7 @@ def test_a_form_token_never_reaches_a_cached_page(built_instance) -> None:  # no
         assert theirs.data == mine.data and theirs.headers["ETag"] == mine.headers["ETag"]
 
 
-def test_errors_and_missing_pages_are_not_cached(client) -> None:  # noqa: ANN001
+def test_errors_and_missing_pages_are_not_cached(client) -> None:
     for path in ["/algorithmes/inconnu", "/api/v1/algorithmes?page=0", "/exports/nope.csv",
                  "/couverture.csv?table=nope"]:
         response = client.get(path)
@@ -146,7 +146,7 @@ def test_errors_and_missing_pages_are_not_cached(client) -> None:  # noqa: ANN00
         assert "ETag" not in response.headers or path.startswith("/exports")
 
 
-def test_files_keep_their_own_validators(client) -> None:  # noqa: ANN001
+def test_files_keep_their_own_validators(client) -> None:
     for path in ["/static/site.css", "/exports/algorithmes.json"]:
         with client.get(path) as first:
             assert first.status_code == 200 and first.headers["ETag"]
@@ -176,7 +176,7 @@ def test_a_new_build_changes_the_etag_and_the_page(tmp_path: Path) -> None:
     assert relisted.status_code == 200 and "Second nom" in relisted.get_data(as_text=True)
 
 
-def test_no_page_cache_when_disabled(built_instance) -> None:  # noqa: ANN001
+def test_no_page_cache_when_disabled(built_instance) -> None:
     app = make_app(built_instance, PAGE_CACHE_MB=0)
     client = app.test_client()
     client.get("/a-propos")

@@ -22,7 +22,7 @@ def test_an_unusual_time_limit_is_left_to_the_caller() -> None:
     assert duration_text("deux mois après la réponse", "en") is None
 
 
-def test_the_box_of_an_english_record_page(client) -> None:  # noqa: ANN001
+def test_the_box_of_an_english_record_page(client) -> None:
     page = BeautifulSoup(client.get("/en/algorithmes/cnaf-score-risque").data, "html.parser")
     box = page.find(id="vous-etes-concerne")
     assert box.find("h2").get_text() == "Are you affected?"

@@ -33,13 +33,13 @@ from tests.recordfactory import write_record
 RECORD = "cnaf-score-risque"  # has nom_en, resume_en and description_en
 
 
-def soup(client, url: str, status: int = 200) -> BeautifulSoup:  # noqa: ANN001
+def soup(client, url: str, status: int = 200) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def test_french_at_the_root_english_under_en(client) -> None:  # noqa: ANN001
+def test_french_at_the_root_english_under_en(client) -> None:
     fr, en = soup(client, "/"), soup(client, "/en/")
     assert fr.html["lang"] == "fr" and en.html["lang"] == "en"
     assert fr.find("a", string="Algorithmes") and en.find("a", string="Algorithms")
@@ -47,7 +47,7 @@ def test_french_at_the_root_english_under_en(client) -> None:  # noqa: ANN001
     assert soup(client, "/en").html["lang"] == "en"  # without the slash too
 
 
-def test_internal_links_keep_the_language_prefix(client) -> None:  # noqa: ANN001
+def test_internal_links_keep_the_language_prefix(client) -> None:
     page = soup(client, "/en/algorithmes")
     hrefs = [a["href"] for a in page.find_all("a", href=True)
              if a["href"].startswith("/") and not a.get("hreflang")]
@@ -59,7 +59,7 @@ def test_internal_links_keep_the_language_prefix(client) -> None:  # noqa: ANN00
                 if a["href"].startswith("/en/") and not a.get("hreflang")]
 
 
-def test_language_switch_and_hreflang_point_to_the_same_page(client) -> None:  # noqa: ANN001
+def test_language_switch_and_hreflang_point_to_the_same_page(client) -> None:
     page = soup(client, "/en/algorithmes?q=fraude&domaine=social")
     alternates = {link["hreflang"]: link["href"]
                   for link in page.find_all("link", rel="alternate")}
@@ -74,19 +74,19 @@ def test_language_switch_and_hreflang_point_to_the_same_page(client) -> None:  #
     assert back.find("a", hreflang="en")["href"] == f"/en/algorithmes/{RECORD}"
 
 
-def test_a_path_that_merely_starts_with_en_is_french(client) -> None:  # noqa: ANN001
+def test_a_path_that_merely_starts_with_en_is_french(client) -> None:
     page = soup(client, "/entree-inconnue", 404)
     assert page.html["lang"] == "fr" and "Page introuvable" in page.get_text()
 
 
-def test_english_error_pages(client) -> None:  # noqa: ANN001
+def test_english_error_pages(client) -> None:
     page = soup(client, "/en/page-inconnue", 404)
     assert "Page not found" in page.get_text() and "(error 404)" in page.get_text()
     missing = soup(client, "/en/algorithmes/nexiste-pas", 404)
     assert "No algorithm has the identifier “nexiste-pas”." in missing.get_text()
 
 
-def test_prefix_below_a_site_mounted_under_a_path(app) -> None:  # noqa: ANN001
+def test_prefix_below_a_site_mounted_under_a_path(app) -> None:
     client = app.test_client()
     response = client.get("/en/a-propos", base_url="http://localhost/registre/")
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
@@ -94,7 +94,7 @@ def test_prefix_below_a_site_mounted_under_a_path(app) -> None:  # noqa: ANN001
     assert page.find("nav", class_="langues").find("a")["href"] == "/registre/a-propos"
 
 
-def test_record_page_in_english(client) -> None:  # noqa: ANN001
+def test_record_page_in_english(client) -> None:
     page = soup(client, f"/en/algorithmes/{RECORD}")
     h1 = page.find("h1")
     assert h1.get_text().startswith("Benefit recipients")  # nom_en
@@ -116,7 +116,7 @@ def test_record_page_in_english(client) -> None:  # noqa: ANN001
     assert page.find("ol", class_="sources").find("span", lang="fr")
 
 
-def test_record_without_translation_is_french_marked_lang_fr(client) -> None:  # noqa: ANN001
+def test_record_without_translation_is_french_marked_lang_fr(client) -> None:
     page = soup(client, "/en/algorithmes/aides-jeunes-simulateur")
     title = page.find("h1").find("span", lang="fr")
     assert title and "simulateur" in title.get_text().lower()
@@ -126,14 +126,14 @@ def test_record_without_translation_is_french_marked_lang_fr(client) -> None:  #
     assert body and body.get_text(strip=True)
 
 
-def test_french_page_unchanged_by_the_translation(client) -> None:  # noqa: ANN001
+def test_french_page_unchanged_by_the_translation(client) -> None:
     page = soup(client, f"/algorithmes/{RECORD}")
     assert page.find("h1").get_text().startswith("Score de risque")
     assert not page.find(attrs={"lang": "fr"}, class_="texte")  # no lang="fr" inside French
     assert "Degré d'automatisation" in page.get_text()
 
 
-def test_list_and_home_in_english(client) -> None:  # noqa: ANN001
+def test_list_and_home_in_english(client) -> None:
     listing = soup(client, "/en/algorithmes?q=allocataires")
     text = listing.get_text(" ")
     assert "results" in text and "Sort by" in text and "Domain" in text
@@ -156,7 +156,7 @@ def test_numbers_dates_and_percentages_per_locale() -> None:
     assert percent_text(None, "en") == "—"
 
 
-def test_cada_form_in_english_letter_in_french(client) -> None:  # noqa: ANN001
+def test_cada_form_in_english_letter_in_french(client) -> None:
     form = soup(client, f"/en/algorithmes/{RECORD}/demande")
     text = form.get_text(" ")
     assert "Kind of letter" in text and "Request for administrative documents" in text
@@ -209,7 +209,7 @@ def contrib_site(tmp_path: Path) -> dict:
             "engine": state_engine(settings(data, instance))}
 
 
-def _page(response) -> BeautifulSoup:  # noqa: ANN001
+def _page(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
@@ -386,7 +386,7 @@ def test_maintainer_pages_in_english(contrib_site: dict) -> None:
     assert f"no. {sub.id} — Proposed correction" in journal.get_text()
 
 
-def test_english_feed_of_a_translated_record_uses_its_english_name(client) -> None:  # noqa: ANN001
+def test_english_feed_of_a_translated_record_uses_its_english_name(client) -> None:
     feed = ET.fromstring(client.get(f"/en/algorithmes/{RECORD}/flux.atom").data)
     title = feed.findtext(f"{ATOM}title")
     assert title.startswith("Benefit recipients") and title.endswith(": changes to the record")
@@ -396,7 +396,7 @@ def test_english_feed_of_a_translated_record_uses_its_english_name(client) -> No
 
 # --- second pass: coverage, open data, API, AI Act --------------------------------------
 
-def test_coverage_page_in_english(client) -> None:  # noqa: ANN001
+def test_coverage_page_in_english(client) -> None:
     page = soup(client, "/en/couverture")
     assert page.find("h1").get_text() == "Transparency: the coverage of the registry"
     headings = [h.get_text() for h in page.find_all("h2")]
@@ -432,7 +432,7 @@ def test_coverage_page_in_english(client) -> None:  # noqa: ANN001
     assert re.search(r"[^n]/couverture\?commit=", french) and "/en/" not in french
 
 
-def test_coverage_charts_in_english(client) -> None:  # noqa: ANN001
+def test_coverage_charts_in_english(client) -> None:
     page = soup(client, "/en/couverture")
     bars = page.find("svg", id=False, attrs={"aria-labelledby": re.compile("graphique-etats")})
     assert bars.find("title").get_text() == "Publication of the transparency criteria, by state"
@@ -456,14 +456,14 @@ def test_coverage_charts_in_english(client) -> None:  # noqa: ANN001
     assert "0 %" in [t.get_text() for t in french.select("g.chart-axes text")]
 
 
-def test_coverage_errors_in_english(client) -> None:  # noqa: ANN001
+def test_coverage_errors_in_english(client) -> None:
     page = soup(client, "/en/couverture.csv?table=nimporte", 400)
     assert "Unknown table “nimporte”: choose among criteres" in page.get_text()
     french = soup(client, "/couverture.csv?table=nimporte", 400)
     assert "Tableau inconnu « nimporte »" in french.get_text()
 
 
-def test_open_data_page_in_english(client) -> None:  # noqa: ANN001
+def test_open_data_page_in_english(client) -> None:
     page = soup(client, "/en/donnees")
     assert page.find("h1").get_text() == "Open data"
     text = page.get_text(" ")
@@ -485,7 +485,7 @@ def test_open_data_page_in_english(client) -> None:  # noqa: ANN001
         or any(t.startswith("CSV pour tableur") for t in titles("/en/donnees/dcat.jsonld"))
 
 
-def test_api_docs_and_api_errors_in_english(client) -> None:  # noqa: ANN001
+def test_api_docs_and_api_errors_in_english(client) -> None:
     page = soup(client, "/en/api")
     assert page.find("h1").get_text() == "API: documentation"
     text = page.get_text(" ")
@@ -507,7 +507,7 @@ def test_api_docs_and_api_errors_in_english(client) -> None:  # noqa: ANN001
         client.get("/api/v1/couverture").get_json().keys()
 
 
-def test_ai_act_page_in_english(client) -> None:  # noqa: ANN001
+def test_ai_act_page_in_english(client) -> None:
     page = soup(client, "/en/reglement-ia")
     assert page.find("h1").get_text() == "The EU AI Act, system by system"
     text = page.get_text(" ")
@@ -545,7 +545,7 @@ def _without_annotations(node: object) -> object:
     return node
 
 
-def test_json_schema_in_english_is_the_same_contract(client) -> None:  # noqa: ANN001
+def test_json_schema_in_english_is_the_same_contract(client) -> None:
     """/en/api/v1/schema: titles and descriptions from the catalogue's label_en / help_en,
     the same $id and the same validating keywords as the French schema."""
     import jsonschema
@@ -567,7 +567,7 @@ def test_json_schema_in_english_is_the_same_contract(client) -> None:  # noqa: A
     assert client.get(f"/en/api/v1/schema/{cat.SCHEMA_VERSION}").get_json() == english
 
 
-def test_record_page_ai_act_requirements_in_english(client) -> None:  # noqa: ANN001
+def test_record_page_ai_act_requirements_in_english(client) -> None:
     page = soup(client, f"/en/algorithmes/{RECORD}")
     section = page.find(id="section-ai_act")
     text = section.get_text(" ")

@@ -46,7 +46,7 @@ def site(tmp_path: Path) -> dict:
             "repo": repo, "state": settings(data, instance)["STATE"]}
 
 
-def login(client, password: str = PASSWORD, address: str = "127.0.0.1",  # noqa: ANN001, ANN201
+def login(client, password: str = PASSWORD, address: str = "127.0.0.1",
           user: str = "camille", **extra: str):
     return client.post("/mainteneurs/connexion",
                        data={"login": user, "password": password, **extra},
@@ -130,7 +130,7 @@ def test_no_account_means_closed_except_in_development(site: dict) -> None:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
 
 
@@ -187,7 +187,7 @@ def test_maintainer_posts_need_a_csrf_token(site: dict) -> None:
     assert subs.get(site["engine"], site["sub"].id).status == subs.PENDING
 
 
-def test_accounts_are_managed_from_the_command_line(site: dict, cli) -> None:  # noqa: ANN001
+def test_accounts_are_managed_from_the_command_line(site: dict, cli) -> None:
     env = {"REGISTRY_STATE": site["state"]}
     made = cli("maintainers", "add", "dominique", "--nom", "Dominique Petit",
                "--mot-de-passe-stdin", input="un mot de passe assez long\n", env=env)

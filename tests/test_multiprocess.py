@@ -27,7 +27,7 @@ REPORT = {"message": "La date de mise en service est fausse.",
 
 
 @pytest.fixture
-def built(tmp_path: Path):  # noqa: ANN201
+def built(tmp_path: Path):
     data, instance, state = tmp_path / "data", tmp_path / "instance", tmp_path / "state"
     write_record(data, "algo-un")
     assert registry(site_env(data, instance, state), "build").returncode == 0
@@ -47,7 +47,7 @@ def _login(browser: Browser, base: str, password: str = PASSWORD) -> tuple[int, 
                              {"login": "camille", "password": password})
 
 
-def test_one_generated_secret_key_for_every_worker(built) -> None:  # noqa: ANN001
+def test_one_generated_secret_key_for_every_worker(built) -> None:
     """No REGISTRY_SECRET_KEY, two gunicorn workers: every login (form fetched on one
     connection, posted on another) succeeds, as do the pages it opens."""
     env = built(account=FAST_HASH)
@@ -61,7 +61,7 @@ def test_one_generated_secret_key_for_every_worker(built) -> None:  # noqa: ANN0
                 assert status == 200
 
 
-def test_no_start_without_a_shared_key(built) -> None:  # noqa: ANN001
+def test_no_start_without_a_shared_key(built) -> None:
     env = built(STATE="/dev/null/etat")
     done = registry(env, "serve", "--port", "1", timeout=60)
     assert done.returncode == 1
@@ -69,7 +69,7 @@ def test_no_start_without_a_shared_key(built) -> None:  # noqa: ANN001
     assert "Traceback" not in done.stderr
 
 
-def test_rate_limits_hold_across_replicas(built) -> None:  # noqa: ANN001
+def test_rate_limits_hold_across_replicas(built) -> None:
     env = built(CONTRIB_RATE_LIMIT="3")
     browser = Browser()
     with Server(env) as first, Server(env) as second:
@@ -84,7 +84,7 @@ def test_rate_limits_hold_across_replicas(built) -> None:  # noqa: ANN001
         assert statuses == [303, 303, 303, 429, 429, 429]
 
 
-def test_the_lockout_holds_across_replicas_and_parallel_guesses(built) -> None:  # noqa: ANN001
+def test_the_lockout_holds_across_replicas_and_parallel_guesses(built) -> None:
     """Sixteen wrong passwords sent at once: at most five are checked (401), the others get
     429 with Retry-After; then the right password is refused on the other replica too."""
     env = built(account="scrypt")  # slow on purpose
@@ -121,7 +121,7 @@ def test_clients_are_keyed_by_address_or_trusted_proxy(tmp_path: Path) -> None:
 
     build(load_settings({"DATA": str(data), "INSTANCE": str(tmp_path / "i")}), full=True)
 
-    def post(client, remote: str = "198.51.100.1", forwarded: str = "") -> int:  # noqa: ANN001
+    def post(client, remote: str = "198.51.100.1", forwarded: str = "") -> int:
         headers = {"X-Forwarded-For": forwarded} if forwarded else {}
         return client.post("/algorithmes/algo-un/signaler", data=REPORT, headers=headers,
                            environ_base={"REMOTE_ADDR": remote}).status_code
@@ -164,7 +164,7 @@ def test_logout_ends_the_session_on_the_server(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_no_development_password_under_registry_serve(built, workers: int) -> None:  # noqa: ANN001
+def test_no_development_password_under_registry_serve(built, workers: int) -> None:
     env = built()
     env["FLASK_DEBUG"] = "1"
     browser = Browser()

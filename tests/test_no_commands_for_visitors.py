@@ -27,7 +27,7 @@ def _kind(url: str) -> str:
     return f"{parts[0]}/{len(parts)}/{bool(split.query)}"
 
 
-def test_no_public_page_tells_visitors_to_run_a_command(client) -> None:  # noqa: ANN001
+def test_no_public_page_tells_visitors_to_run_a_command(client) -> None:
     seen, kinds, queue, checked = set(), Counter(), deque(["/"]), []
     extra = ["/couverture?date=2099-01-01", "/exports/nexiste-pas", "/donnees", "/api",
              "/cada/delais", "/algorithmes?q=fraude", "/nexiste-pas"]

@@ -17,7 +17,6 @@ from registry.opendata.exports import (
     ODAP_COLUMNS,
     csv_columns,
     export,
-    write_all,
 )
 from registry.opendata.imports import import_csv, import_json
 from registry.records import catalogue as cat
@@ -180,9 +179,8 @@ def test_build_writes_the_exports(built_instance: Path) -> None:
                                                   "algorithmes-nl-v1.csv"}
 
 
-def test_write_all(tmp_path: Path) -> None:
+def test_nl_export_links_the_published_source_code(tmp_path: Path) -> None:
     write_record(tmp_path / "data", "un", transparence=with_etats(code_source="publie"))
-    write_all(load_records(tmp_path / "data"), tmp_path / "out", SITE)
-    nl = _rows((tmp_path / "out" / "algorithmes-nl-v1.csv").read_text())
+    nl = _rows(export(load_records(tmp_path / "data"), "nl-csv", SITE))
     assert list(nl[0]) == NL_COLUMNS and nl[0]["publiccode"] == "https://example.org/code_source"
     assert nl[0]["source_id"] == "un"

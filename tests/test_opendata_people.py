@@ -152,7 +152,7 @@ def test_real_dataset_package_is_valid(built_instance: Path) -> None:
 
 # --- API ------------------------------------------------------------------------------------
 
-def test_excerpt_as_plain_text_with_offsets(client) -> None:  # noqa: ANN001
+def test_excerpt_as_plain_text_with_offsets(client) -> None:
     body = client.get("/api/v1/algorithmes?q=fraude&par_page=20").get_json()
     assert body["resultats"]
     for hit in body["resultats"]:
@@ -165,7 +165,7 @@ def test_excerpt_as_plain_text_with_offsets(client) -> None:  # noqa: ANN001
     assert plain_excerpt("a &lt;b&gt; <mark>c&amp;d</mark> e") == ("a <b> c&d e", [(6, 9)])
 
 
-def test_openapi_is_generated_from_the_models(client) -> None:  # noqa: ANN001
+def test_openapi_is_generated_from_the_models(client) -> None:
     from registry.opendata import apimodels
 
     document = client.get("/api/v1/openapi.json").get_json()
@@ -179,7 +179,7 @@ def test_openapi_is_generated_from_the_models(client) -> None:  # noqa: ANN001
     assert params == {"commit", "date"}
 
 
-def test_cors_for_reading_the_open_data(client) -> None:  # noqa: ANN001
+def test_cors_for_reading_the_open_data(client) -> None:
     for path in ("/api/v1/algorithmes", "/api/v1/couverture", "/exports/algorithmes.csv",
                  "/donnees/dcat.jsonld", "/api/v1/nexiste-pas"):
         with client.get(path, headers={"Origin": "https://outil.example"}) as response:
@@ -193,7 +193,7 @@ def test_cors_for_reading_the_open_data(client) -> None:  # noqa: ANN001
         assert "Access-Control-Allow-Origin" not in client.get(path).headers, path
 
 
-def test_donnees_page_has_dcat_metadata(client) -> None:  # noqa: ANN001
+def test_donnees_page_has_dcat_metadata(client) -> None:
     soup = BeautifulSoup(client.get("/donnees").data, "html.parser")
     terms = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
              for dt in soup.select("dl.metadonnees dt")}
@@ -209,7 +209,7 @@ def test_donnees_page_has_dcat_metadata(client) -> None:  # noqa: ANN001
     assert {WORKBOOK, TABLEUR, DATAPACKAGE} <= urls
 
 
-def test_api_page_documents_every_operation(client) -> None:  # noqa: ANN001
+def test_api_page_documents_every_operation(client) -> None:
     response = client.get("/api")
     assert response.status_code == 200
     soup = BeautifulSoup(response.data, "html.parser")

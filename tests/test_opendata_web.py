@@ -20,7 +20,7 @@ CHANGELOG = DATA.parent.parent / "docs" / "schema-changelog.md"
 
 
 @pytest.fixture(scope="module")
-def openapi(built_instance):  # noqa: ANN001, ANN201
+def openapi(built_instance):
     from tests.conftest import make_app
 
     document = make_app(built_instance).test_client().get("/api/v1/openapi.json").get_json()
@@ -43,7 +43,7 @@ def _built_ids(instance: Path) -> list[str]:
     return [item["id"] for item in items]
 
 
-def test_exports_are_served_with_their_content_type(client, built_instance) -> None:  # noqa: ANN001
+def test_exports_are_served_with_their_content_type(client, built_instance) -> None:
     for name in DOWNLOADS:
         with client.get(f"/exports/{name}") as response:
             assert response.status_code == 200, name
@@ -64,13 +64,13 @@ def test_exports_are_served_with_their_content_type(client, built_instance) -> N
 @pytest.mark.parametrize("name", ["../registry.sqlite", "..%2Fregistry.sqlite", "registry.sqlite",
                                   "%2e%2e%2f%2e%2e%2fetc%2fpasswd", ".algorithmes.json.1.tmp",
                                   "algorithmes.JSON"])
-def test_only_known_export_names_are_served(client, name: str) -> None:  # noqa: ANN001
+def test_only_known_export_names_are_served(client, name: str) -> None:
     response = client.get(f"/exports/{name}")
     assert response.status_code == 404
     assert b"SQLite" not in response.data
 
 
-def test_missing_exports_give_a_french_503(tmp_path) -> None:  # noqa: ANN001
+def test_missing_exports_give_a_french_503(tmp_path) -> None:
     from tests.conftest import make_app
 
     response = make_app(tmp_path).test_client().get("/exports/algorithmes.json")
@@ -79,7 +79,7 @@ def test_missing_exports_give_a_french_503(tmp_path) -> None:  # noqa: ANN001
     assert "registry " not in response.text  # a visitor is never sent to the command line
 
 
-def test_donnees_page_lists_downloads_licence_schema_and_api(client) -> None:  # noqa: ANN001
+def test_donnees_page_lists_downloads_licence_schema_and_api(client) -> None:
     response = client.get("/donnees")
     assert response.status_code == 200
     soup = BeautifulSoup(response.text, "html.parser")
@@ -95,7 +95,7 @@ def test_donnees_page_lists_downloads_licence_schema_and_api(client) -> None:  #
             assert linked.status_code == 200, href
 
 
-def test_schema_is_versioned_and_has_a_changelog(client) -> None:  # noqa: ANN001
+def test_schema_is_versioned_and_has_a_changelog(client) -> None:
     response = client.get("/api/v1/schema")
     assert response.mimetype == "application/schema+json"
     schema = response.get_json()
@@ -129,8 +129,8 @@ def test_openapi_document_covers_the_api(openapi: dict) -> None:
     assert "Licence Ouverte 2.0" in openapi["info"]["description"]
 
 
-def test_search_responses_match_the_openapi_schema(client, openapi: dict,  # noqa: ANN001
-                                                  built_instance) -> None:  # noqa: ANN001
+def test_search_responses_match_the_openapi_schema(client, openapi: dict,
+                                                  built_instance) -> None:
     ids = _built_ids(built_instance)
     validator = _validator(openapi, "/api/v1/algorithmes")
     for query in ("", "?q=fraude", "?q=caf+contr", "?domaine=social&par_page=5&page=2",
@@ -141,8 +141,8 @@ def test_search_responses_match_the_openapi_schema(client, openapi: dict,  # noq
     assert data["total"] == len(ids) and data["resultats"]
 
 
-def test_record_responses_match_the_openapi_schema(client, openapi: dict,  # noqa: ANN001
-                                                  built_instance) -> None:  # noqa: ANN001
+def test_record_responses_match_the_openapi_schema(client, openapi: dict,
+                                                  built_instance) -> None:
     validator = _validator(openapi, "/api/v1/algorithmes/{id}")
     for ident in _built_ids(built_instance):
         response = client.get(f"/api/v1/algorithmes/{ident}")
@@ -151,7 +151,7 @@ def test_record_responses_match_the_openapi_schema(client, openapi: dict,  # noq
         assert not errors, (ident, errors[:3])
 
 
-def test_coverage_schema_and_error_schemas_match(client, openapi: dict) -> None:  # noqa: ANN001
+def test_coverage_schema_and_error_schemas_match(client, openapi: dict) -> None:
     _validator(openapi, "/api/v1/couverture").validate(client.get("/api/v1/couverture").get_json())
     missing = client.get("/api/v1/algorithmes/nexiste-pas")
     assert missing.status_code == 404
@@ -161,8 +161,8 @@ def test_coverage_schema_and_error_schemas_match(client, openapi: dict) -> None:
     _validator(openapi, "/api/v1/algorithmes", "400").validate(bad.get_json())
 
 
-def test_schema_response_shape_is_checked_strictly(client, openapi: dict,  # noqa: ANN001
-                                                   built_instance) -> None:  # noqa: ANN001
+def test_schema_response_shape_is_checked_strictly(client, openapi: dict,
+                                                   built_instance) -> None:
     """The strict schemas catch a drift: an unknown property in a record fails validation."""
     validator = _validator(openapi, "/api/v1/algorithmes/{id}")
     data = client.get(f"/api/v1/algorithmes/{_built_ids(built_instance)[0]}").get_json()

@@ -110,7 +110,7 @@ def site(tmp_path: Path) -> dict:
             "engine": state_engine(settings(data, tmp_path / "instance"))}
 
 
-def _correction(client, **changes: str) -> dict:  # noqa: ANN001
+def _correction(client, **changes: str) -> dict:
     picked = "?rubriques=prestataires&rubriques=identification"
     values = form_values(client.get("/algorithmes/caf-essai/corriger" + picked).data)
     values.update({"action": "envoyer", "rubriques": ["prestataires", "identification"],

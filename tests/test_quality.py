@@ -77,7 +77,7 @@ def test_server_errors_are_retried(server: str) -> None:
     assert CALLS.count("HEAD /panne") == 3
 
 
-def test_sources_check_reports_path_line_and_caches(server: str, tmp_path: Path, cli) -> None:  # noqa: ANN001
+def test_sources_check_reports_path_line_and_caches(server: str, tmp_path: Path, cli) -> None:
     data, instance = tmp_path / "data", tmp_path / "instance"
     sources = [{"url": server + p, "titre": p, "type": "autre"}
                for p in ("/ok", "/demenage", "/absent", "/panne", "/lent")]
@@ -121,7 +121,7 @@ def test_worklist_puts_least_documented_first(tmp_path: Path) -> None:
     assert by_domain["logement"].fiches == 1 and by_domain["justice"].fiches == 0
 
 
-def test_qualite_command_json(tmp_path: Path, cli) -> None:  # noqa: ANN001
+def test_qualite_command_json(tmp_path: Path, cli) -> None:
     data = tmp_path / "data"
     write_record(data, "un")
     result = cli("qualite", "--json", "--data", str(data),
@@ -131,7 +131,7 @@ def test_qualite_command_json(tmp_path: Path, cli) -> None:  # noqa: ANN001
     assert {g["cle"] for g in payload["par_type_organisme"]} >= {"etat", "collectivite"}
 
 
-def test_quality_page_lists_records(client) -> None:  # noqa: ANN001
+def test_quality_page_lists_records(client) -> None:
     response = client.get("/qualite")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
@@ -176,7 +176,7 @@ def test_upkeep_lists_what_keeps_records_true(tmp_path: Path) -> None:
         "lien mort (HTTP 404)")
 
 
-def test_qualite_command_prints_file_and_line_for_each(tmp_path: Path, cli) -> None:  # noqa: ANN001
+def test_qualite_command_prints_file_and_line_for_each(tmp_path: Path, cli) -> None:
     data, instance, path = _upkeep_registry(tmp_path)
     result = cli("qualite", "--data", str(data), env={"REGISTRY_INSTANCE": str(instance)})
     assert result.exit_code == 0, result.output

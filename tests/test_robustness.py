@@ -25,7 +25,7 @@ MAX_RSS_MB = 300
 
 
 @pytest.fixture
-def client(tmp_path: Path):  # noqa: ANN201
+def client(tmp_path: Path):
     data = tmp_path / "data"
     write_record(data, "algo-un")
     app = built_app(data, tmp_path / "instance")
@@ -33,7 +33,7 @@ def client(tmp_path: Path):  # noqa: ANN201
     return app.test_client()
 
 
-def test_ids_of_any_size_in_maintainer_urls(client) -> None:  # noqa: ANN001
+def test_ids_of_any_size_in_maintainer_urls(client) -> None:
     assert client.post("/mainteneurs/connexion", data={"login": "camille",
                                                           "password": PASSWORD}).status_code == 303
     for ident in ("0", "1", str(2**63), HUGE, "1" + "0" * 300):
@@ -51,7 +51,7 @@ def test_ids_of_any_size_in_maintainer_urls(client) -> None:  # noqa: ANN001
     "/\\mechant.example", "//mechant.example", "https://mechant.example/", "/\x00",
     "/mainteneurs\t", "javascript:alert(1)", "/" + "a" * 400, "http://[::1", "/%0d%0aX: y",
 ])
-def test_next_never_breaks_nor_leaves_the_site(client, target: str) -> None:  # noqa: ANN001
+def test_next_never_breaks_nor_leaves_the_site(client, target: str) -> None:
     page = client.get("/mainteneurs/connexion", query_string={"next": target})
     assert page.status_code == 200
     response = client.post("/mainteneurs/connexion", data={"login": "camille",

@@ -66,7 +66,7 @@ def test_schema_rejects_bad_fixtures(name: str) -> None:
     assert list(VALIDATOR.iter_errors(data)), name
 
 
-def test_schema_command_prints_the_schema(cli) -> None:  # noqa: ANN001
+def test_schema_command_prints_the_schema(cli) -> None:
     result = cli("schema")
     assert result.exit_code == 0
     assert json.loads(result.output) == json_schema()

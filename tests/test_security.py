@@ -15,7 +15,7 @@ API = ["/api/v1/algorithmes", "/api/v1/algorithmes/dgfip-cfvr", "/api/v1/algorit
 
 
 @pytest.mark.parametrize("path", PAGES + API)
-def test_security_headers(client, path: str) -> None:  # noqa: ANN001
+def test_security_headers(client, path: str) -> None:
     response = client.get(path)
     csp = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
@@ -27,18 +27,18 @@ def test_security_headers(client, path: str) -> None:  # noqa: ANN001
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_hsts_only_behind_https(built_instance) -> None:  # noqa: ANN001
+def test_hsts_only_behind_https(built_instance) -> None:
     client = make_app(built_instance, HTTPS=True).test_client()
     assert "max-age=" in client.get("/").headers["Strict-Transport-Security"]
 
 
-def test_api_is_cors_friendly(client) -> None:  # noqa: ANN001
+def test_api_is_cors_friendly(client) -> None:
     assert client.get("/api/v1/algorithmes").headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in client.get("/").headers
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_inline_script_style_or_handler(client, path: str) -> None:  # noqa: ANN001
+def test_no_inline_script_style_or_handler(client, path: str) -> None:
     soup = BeautifulSoup(client.get(path).get_data(as_text=True), "html.parser")
     assert all(tag.get("src") for tag in soup.find_all("script")), "inline <script>"
     assert not soup.find_all("style"), "inline <style>"
@@ -57,14 +57,14 @@ def test_no_inline_script_style_or_handler(client, path: str) -> None:  # noqa: 
     "/static/..%2F..%2Fpyproject.toml", "/exports/..%2F..%2Fpyproject.toml",
     "/exports/%2e%2e/registry.sqlite", "/administrations/..%2F..%2Fetc",
 ])
-def test_no_path_traversal(client, path: str) -> None:  # noqa: ANN001
+def test_no_path_traversal(client, path: str) -> None:
     response = client.get(path)
     assert response.status_code in (400, 404)
     body = response.get_data(as_text=True)
     assert "[project]" not in body and "root:" not in body and "SQLite format" not in body
 
 
-def test_errors_never_leak_tracebacks(client) -> None:  # noqa: ANN001
+def test_errors_never_leak_tracebacks(client) -> None:
     for path in ["/algorithmes?page=-1&par_page=abc", "/algorithmes?q=" + "(" * 500,
                  "/api/v1/algorithmes?page=%00", "/algorithmes/" + "x" * 5000]:
         response = client.get(path)

@@ -17,7 +17,7 @@ from tests.conftest import DATA
 
 
 @pytest.fixture(scope="module")
-def records(built_instance) -> dict:  # noqa: ANN001
+def records(built_instance) -> dict:
     """The records as built into the instance the site serves (the data folder may move on)."""
     store = Store(get_engine({"INSTANCE": str(built_instance), "DATABASE_URL": ""}))
     try:
@@ -26,22 +26,22 @@ def records(built_instance) -> dict:  # noqa: ANN001
         store.close()
 
 
-def soup(response) -> BeautifulSoup:  # noqa: ANN001
+def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response) -> str:
     return " ".join(soup(response).get_text(" ").split())
 
 
-def result_ids(response) -> list[str]:  # noqa: ANN001
+def result_ids(response) -> list[str]:
     page = soup(response)
     return [a["href"].rsplit("/", 1)[1] for a in page.select("ol.resultats h3 a")]
 
 
 # --- Home -----------------------------------------------------------------------------
 
-def test_home_has_search_figures_entry_points(client, records) -> None:  # noqa: ANN001
+def test_home_has_search_figures_entry_points(client, records) -> None:
     response = client.get("/")
     assert response.status_code == 200
     page = soup(response)
@@ -61,7 +61,7 @@ def test_home_has_search_figures_entry_points(client, records) -> None:  # noqa:
     assert len(page.select("ul.recents li")) == min(6, total)
 
 
-def test_home_figures_follow_a_new_build(tmp_path) -> None:  # noqa: ANN001
+def test_home_figures_follow_a_new_build(tmp_path) -> None:
     """The cached figures are recomputed when a new build generation is published."""
     from registry.build.pipeline import build
     from registry.config import load_settings
@@ -84,7 +84,7 @@ def test_home_figures_follow_a_new_build(tmp_path) -> None:  # noqa: ANN001
 
 # --- List and search ---------------------------------------------------------------------
 
-def test_list_without_query_lists_everything_by_name(client, records) -> None:  # noqa: ANN001
+def test_list_without_query_lists_everything_by_name(client, records) -> None:
     ids: list[str] = []
     for number in range(1, len(records) // 100 + 2):
         response = client.get(f"/algorithmes?par_page=100&page={number}")
@@ -95,7 +95,7 @@ def test_list_without_query_lists_everything_by_name(client, records) -> None:  
     assert names == sorted(names)
 
 
-def test_search_finds_cfvr_with_excerpt(client) -> None:  # noqa: ANN001
+def test_search_finds_cfvr_with_excerpt(client) -> None:
     response = client.get("/algorithmes?q=fraude+fiscale")
     assert response.status_code == 200
     assert "dgfip-cfvr" in result_ids(response)[:3]
@@ -105,7 +105,7 @@ def test_search_finds_cfvr_with_excerpt(client) -> None:  # noqa: ANN001
     assert "Recherche « fraude fiscale »" in page.title.get_text()
 
 
-def test_typo_gets_a_suggestion_link_keeping_filters(client) -> None:  # noqa: ANN001
+def test_typo_gets_a_suggestion_link_keeping_filters(client) -> None:
     page = soup(client.get("/algorithmes?q=fraude+fiscle&domaine=fiscalite"))
     link = page.select_one(".suggestion a")
     assert link.get_text() == "fraude fiscale"
@@ -113,7 +113,7 @@ def test_typo_gets_a_suggestion_link_keeping_filters(client) -> None:  # noqa: A
                                                       "domaine": ["fiscalite"]}
 
 
-def test_facet_filter_restricts_results_and_is_removable(client, records) -> None:  # noqa: ANN001
+def test_facet_filter_restricts_results_and_is_removable(client, records) -> None:
     response = client.get("/algorithmes?domaine=fiscalite&par_page=100")
     ids = result_ids(response)
     expected = sorted(i for i, r in records.items() if r.meta["domaine"] == "fiscalite")
@@ -127,7 +127,7 @@ def test_facet_filter_restricts_results_and_is_removable(client, records) -> Non
     assert parse_qs(urlsplit(remove["href"]).query) == {"par_page": ["100"]}
 
 
-def test_facets_show_counts_as_links(client, records) -> None:  # noqa: ANN001
+def test_facets_show_counts_as_links(client, records) -> None:
     page = soup(client.get("/algorithmes"))
     box = page.find("input", attrs={"type": "checkbox", "name": "domaine", "value": "social"})
     count_link = box.find_parent("li").find("a", class_="compte")
@@ -138,13 +138,13 @@ def test_facets_show_counts_as_links(client, records) -> None:  # noqa: ANN001
     assert page.find("legend", string=cat.CRITERIA[0].label)
 
 
-def test_criterion_filter_from_home_link(client, records) -> None:  # noqa: ANN001
+def test_criterion_filter_from_home_link(client, records) -> None:
     key = "evaluation_externe"
     ids = result_ids(client.get(f"/algorithmes?{key}=publie&par_page=100"))
     assert sorted(ids) == sorted(i for i, r in records.items() if r.etat(key) == "publie")
 
 
-def test_pagination_keeps_the_whole_state_in_the_url(client, records) -> None:  # noqa: ANN001
+def test_pagination_keeps_the_whole_state_in_the_url(client, records) -> None:
     response = client.get("/algorithmes?par_page=10&page=2&tri=nom")
     page = soup(response)
     assert page.select_one("ol.resultats")["start"] == "11"
@@ -158,7 +158,7 @@ def test_pagination_keeps_the_whole_state_in_the_url(client, records) -> None:  
     assert nxt == {"par_page": ["10"], "page": ["3"]}
 
 
-def test_sort_options_and_unknown_values(client) -> None:  # noqa: ANN001
+def test_sort_options_and_unknown_values(client) -> None:
     page = soup(client.get("/algorithmes?q=score&tri=recent"))
     assert page.find("select", id="tri").find("option", selected=True)["value"] == "recent"
     for query in ("tri=n%27importe", "par_page=abc", "page=-4", "page=99999999999999",
@@ -174,7 +174,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-def test_hostile_queries_are_answered_safely(client, query: str) -> None:  # noqa: ANN001
+def test_hostile_queries_are_answered_safely(client, query: str) -> None:
     response = client.get("/algorithmes", query_string={"q": query, "domaine": query,
                                                         "code_source": query})
     assert response.status_code == 200
@@ -184,7 +184,7 @@ def test_hostile_queries_are_answered_safely(client, query: str) -> None:  # noq
     assert "49" not in soup(response).find("h1").get_text()
 
 
-def test_hostile_raw_query_strings(client) -> None:  # noqa: ANN001
+def test_hostile_raw_query_strings(client) -> None:
     for raw in ("q=%00%00", "q=%ff%fe", "q=%", "domaine=%E2%80%AE", "q=" + "%22" * 500,
                 "q=a&q=b&page=1&page=x"):
         assert client.get("/algorithmes?" + raw).status_code == 200, raw
@@ -192,7 +192,7 @@ def test_hostile_raw_query_strings(client) -> None:  # noqa: ANN001
 
 # --- Record page ----------------------------------------------------------------------------
 
-def test_record_page_every_section_and_field(client, records) -> None:  # noqa: ANN001
+def test_record_page_every_section_and_field(client, records) -> None:
     response = client.get("/algorithmes/dgfip-cfvr")
     assert response.status_code == 200
     page = soup(response)
@@ -218,7 +218,7 @@ def test_record_page_every_section_and_field(client, records) -> None:  # noqa: 
     assert page.find("h3", string="Historique")  # Markdown body, headings demoted
 
 
-def test_record_page_transparency_checklist(client, records) -> None:  # noqa: ANN001
+def test_record_page_transparency_checklist(client, records) -> None:
     page = soup(client.get("/algorithmes/dgfip-cfvr"))
     record = records["dgfip-cfvr"]
     items = page.select("ul.checklist li.critere")
@@ -238,7 +238,7 @@ def test_record_page_transparency_checklist(client, records) -> None:  # noqa: A
     assert page.select("li.critere-inconnu .badge-inconnu")
 
 
-def test_record_page_sources_numbered_and_tables(client, records) -> None:  # noqa: ANN001
+def test_record_page_sources_numbered_and_tables(client, records) -> None:
     page = soup(client.get("/algorithmes/dgfip-cfvr"))
     sources = records["dgfip-cfvr"].meta["sources"]
     items = page.select("ol.sources > li")
@@ -249,7 +249,7 @@ def test_record_page_sources_numbered_and_tables(client, records) -> None:  # no
     assert cat.label("budget") in captions and cat.label("donnees") in captions
 
 
-def test_record_with_criteria_table(client, records) -> None:  # noqa: ANN001
+def test_record_with_criteria_table(client, records) -> None:
     ident = next(i for i, r in sorted(records.items()) if r.meta.get("criteres"))
     page = soup(client.get(f"/algorithmes/{ident}"))
     table = next(t for t in page.select("table") if t.caption.get_text() == cat.label("criteres"))
@@ -258,7 +258,7 @@ def test_record_with_criteria_table(client, records) -> None:  # noqa: ANN001
     assert len(table.select("tbody tr")) == len(records[ident].meta["criteres"])
 
 
-def test_record_actions_link_to_existing_endpoints(client, app) -> None:  # noqa: ANN001
+def test_record_actions_link_to_existing_endpoints(client, app) -> None:
     page = soup(client.get("/algorithmes/dgfip-cfvr"))
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     links = {a.get_text().strip(): a["href"] for a in page.select(".actions a")}
@@ -272,7 +272,7 @@ def test_record_actions_link_to_existing_endpoints(client, app) -> None:  # noqa
         assert client.get(href).status_code == 200
 
 
-def test_unknown_record_is_a_french_404(client) -> None:  # noqa: ANN001
+def test_unknown_record_is_a_french_404(client) -> None:
     response = client.get("/algorithmes/n-existe-pas")
     assert response.status_code == 404
     assert "Page introuvable" in text_of(response)
@@ -287,7 +287,7 @@ def test_unknown_record_is_a_french_404(client) -> None:  # noqa: ANN001
 
 # --- Administrations, about, errors --------------------------------------------------------
 
-def test_administrations_list_and_page(client, records) -> None:  # noqa: ANN001
+def test_administrations_list_and_page(client, records) -> None:
     response = client.get("/administrations")
     assert response.status_code == 200
     page = soup(response)
@@ -310,7 +310,7 @@ def test_administrations_list_and_page(client, records) -> None:  # noqa: ANN001
         assert missing.status_code == 404 and "<script>" not in missing.get_data(as_text=True)
 
 
-def test_about_page_defines_criteria_licence_accessibility(client) -> None:  # noqa: ANN001
+def test_about_page_defines_criteria_licence_accessibility(client) -> None:
     response = client.get("/a-propos")
     assert response.status_code == 200
     text = text_of(response)
@@ -323,7 +323,7 @@ def test_about_page_defines_criteria_licence_accessibility(client) -> None:  # n
     assert soup(response).find(id="contribuer")
 
 
-def test_french_404_and_api_json_errors(client) -> None:  # noqa: ANN001
+def test_french_404_and_api_json_errors(client) -> None:
     response = client.get("/page-inexistante")
     assert response.status_code == 404
     assert response.mimetype == "text/html"
@@ -332,7 +332,7 @@ def test_french_404_and_api_json_errors(client) -> None:  # noqa: ANN001
     assert api.status_code == 404 and api.is_json
 
 
-def test_french_500_page(app) -> None:  # noqa: ANN001
+def test_french_500_page(app) -> None:
     @app.get("/boum")
     def boum() -> str:
         raise RuntimeError("boum")
@@ -350,7 +350,7 @@ PAGES = ["/", "/algorithmes", "/algorithmes?q=fraude", "/algorithmes/dgfip-cfvr"
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_are_semantic_and_csp_friendly(client, path: str) -> None:  # noqa: ANN001
+def test_pages_are_semantic_and_csp_friendly(client, path: str) -> None:
     response = client.get(path)
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp

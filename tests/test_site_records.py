@@ -73,18 +73,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def site(corpus: tuple[Path, Path]):  # noqa: ANN201
+def site(corpus: tuple[Path, Path]):
     data, instance = corpus
     return make_app(instance, data=data).test_client()
 
 
-def page(site, path: str) -> BeautifulSoup:  # noqa: ANN001
+def page(site, path: str) -> BeautifulSoup:
     response = site.get(path)
     assert response.status_code == 200, path
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
-def test_hostile_body_renders_inert(site) -> None:  # noqa: ANN001
+def test_hostile_body_renders_inert(site) -> None:
     response = site.get("/algorithmes/piege")
     html = response.get_data(as_text=True)
     soup = BeautifulSoup(html, "html.parser")
@@ -105,7 +105,7 @@ def test_hostile_body_renders_inert(site) -> None:  # noqa: ANN001
     assert "<script>alert('resume')" not in html
 
 
-def test_hostile_record_in_lists_and_search(site) -> None:  # noqa: ANN001
+def test_hostile_record_in_lists_and_search(site) -> None:
     for path in ("/", "/algorithmes", "/algorithmes?q=dedans", "/algorithmes?q=piégé",
                  "/administrations"):
         html = site.get(path).get_data(as_text=True)
@@ -117,7 +117,7 @@ def test_hostile_record_in_lists_and_search(site) -> None:  # noqa: ANN001
         assert {t.name for t in excerpt.find_all(True)} <= {"mark"}
 
 
-def test_missing_information_is_explicit(site) -> None:  # noqa: ANN001
+def test_missing_information_is_explicit(site) -> None:
     soup = page(site, "/algorithmes/minimal")
     rows = {dt.get_text(): dt.find_next_sibling("dd").get_text().strip()
             for dt in soup.select("dl.champs dt")}
@@ -130,7 +130,7 @@ def test_missing_information_is_explicit(site) -> None:  # noqa: ANN001
     assert [b.get_text().strip() for b in badges] == [cat.ETATS["inconnu"]] * len(cat.CRITERIA)
 
 
-def test_full_record_values_formatted(site) -> None:  # noqa: ANN001
+def test_full_record_values_formatted(site) -> None:
     soup = page(site, "/algorithmes/complet")
     text = " ".join(soup.get_text(" ").split())
     assert "1 234 567,5" in text  # French number format
@@ -149,7 +149,7 @@ def test_full_record_values_formatted(site) -> None:  # noqa: ANN001
     assert items[cat.CRITERIA_BY_KEY["analyse_impact"].label].select_one(".badge-sans_objet")
 
 
-def test_access_requests_listed_with_next_deadline(site) -> None:  # noqa: ANN001
+def test_access_requests_listed_with_next_deadline(site) -> None:
     soup = page(site, "/algorithmes/complet")
     section = soup.find("section", id="section-demandes")
     text = " ".join(section.get_text(" ").split())
@@ -160,7 +160,7 @@ def test_access_requests_listed_with_next_deadline(site) -> None:  # noqa: ANN00
     assert deadline.time["datetime"] > date.today().isoformat()
 
 
-def test_administration_figures(site) -> None:  # noqa: ANN001
+def test_administration_figures(site) -> None:
     listing = page(site, "/administrations")
     link = listing.find("a", string="Caisse d'essai")
     detail = page(site, link["href"])
@@ -171,7 +171,7 @@ def test_administration_figures(site) -> None:  # noqa: ANN001
     assert rows[cat.CRITERIA_BY_KEY["code_source"].label][0].startswith("1 / 1")
 
 
-def test_home_counts_this_corpus(site) -> None:  # noqa: ANN001
+def test_home_counts_this_corpus(site) -> None:
     soup = page(site, "/")
     link = soup.find("a", href="/algorithmes?code_source=publie")
     assert " ".join(link.get_text(" ").split()).startswith("1 sur 3")

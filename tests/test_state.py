@@ -119,7 +119,7 @@ def _legacy_queue(instance: Path, count: int) -> list[tuple]:
     return rows
 
 
-def test_a_legacy_queue_is_moved_out_of_instance_without_loss(site: dict, cli) -> None:  # noqa: ANN001
+def test_a_legacy_queue_is_moved_out_of_instance_without_loss(site: dict, cli) -> None:
     build(site["settings"], full=True)
     rows = _legacy_queue(site["instance"], 14)
     env = {"REGISTRY_DATA": str(site["data"]), "REGISTRY_INSTANCE": str(site["instance"]),
@@ -154,7 +154,7 @@ def test_a_legacy_queue_is_moved_when_the_site_starts(site: dict) -> None:
     assert "contribution" not in tables and "contribution_migree" in tables
 
 
-def test_submissions_export_and_import(site: dict, cli, tmp_path: Path) -> None:  # noqa: ANN001
+def test_submissions_export_and_import(site: dict, cli, tmp_path: Path) -> None:
     engine = state_engine(site["settings"])
     first = subs.create(engine, "nouvelle", "proposee", record_meta(nom="Proposée"),
                         "## Texte\n\nCorps.", message="Voir la source.", email="a@example.org")
@@ -196,7 +196,7 @@ def test_submissions_export_and_import(site: dict, cli, tmp_path: Path) -> None:
     ("{\"format\": \"registre-contributions\", \"version\": 1, \"contributions\": "
      "[{\"token\": \"x\"}]}", "jeton de suivi invalide"),
 ])
-def test_bad_backups_are_refused_and_change_nothing(site: dict, cli, tmp_path: Path,  # noqa: ANN001
+def test_bad_backups_are_refused_and_change_nothing(site: dict, cli, tmp_path: Path,
                                                     content: str, message: str) -> None:
     path = tmp_path / "mauvais.json"
     path.write_bytes(content.encode("latin-1") if content.startswith("\xff")

@@ -29,7 +29,7 @@ def _site(tmp_path: Path) -> tuple[Path, Path, dict]:
     return data, instance, settings
 
 
-def _summary(results) -> tuple:  # noqa: ANN001
+def _summary(results) -> tuple:
     return (results.total, [(h.id, h.extrait) for h in results.hits], results.suggestion,
             results.message, {k: [(v.valeur, v.nombre) for v in vals]
                               for k, vals in results.facettes.items()})

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def write_exports(engine: Engine, folder: Path, site_url: str,
         _write_eudb(con, engine, folder, site_url)
         built_at = datetime.now(UTC)
 
-        def sheet(i: int):  # noqa: ANN202
+        def sheet(i: int) -> Iterator[bytes]:
             rows = con.execute(f"SELECT {SHEETS[i]} FROM piece ORDER BY id")  # noqa: S608
             return (piece for (piece,) in rows)
 

@@ -143,30 +143,11 @@ def compute_deadlines(reception: date, refus_expres: date | None = None,
                      add_months(refusal, 2), avis, confirmed, court)
 
 
-# --- State machine of a request (statuses are the catalogue's DEMANDE_STATUTS) ----------
-
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "envoyee": ("en_attente", "refus_implicite", "refus_expres", "communication_partielle",
-                "communication_totale", "clos"),
-    "en_attente": ("refus_implicite", "refus_expres", "communication_partielle",
-                   "communication_totale", "clos"),
-    "refus_implicite": ("saisine_cada", "refus_expres", "communication_partielle",
-                        "communication_totale", "clos"),
-    "refus_expres": ("saisine_cada", "communication_partielle", "communication_totale", "clos"),
-    "communication_partielle": ("saisine_cada", "communication_totale", "clos"),
-    "communication_totale": ("clos",),
-    "saisine_cada": ("avis_cada", "communication_partielle", "communication_totale",
-                     "refus_confirme", "clos"),
-    "avis_cada": ("communication_partielle", "communication_totale", "refus_confirme", "clos"),
-    "refus_confirme": ("recours", "communication_totale", "clos"),
-    "recours": ("communication_partielle", "communication_totale", "clos"),
-    "clos": (),
-}
-assert set(TRANSITIONS) == set(DEMANDE_STATUTS), "TRANSITIONS must cover DEMANDE_STATUTS"
+# --- Statuses of a request (the catalogue's DEMANDE_STATUTS) ---------------------------
 
 # Statuses where the request still waits for the administration (coverage: « demandé »).
 PENDING = ("envoyee", "en_attente")
-OPEN = tuple(s for s in TRANSITIONS if s not in ("communication_totale", "clos"))
+OPEN = tuple(s for s in DEMANDE_STATUTS if s not in ("communication_totale", "clos"))
 
 # The next deadline of each state: French phrase and the Deadlines attribute it shows.
 NEXT_STEP: dict[str, tuple[str, str]] = {
@@ -203,11 +184,6 @@ PHRASES_EN: dict[str, str] = {
                                                     "on",
     "délai de recours au tribunal expiré depuis le": "time limit to go to court expired on",
 }
-
-
-def can_transition(current: str, new: str) -> bool:
-    """Whether a request may go from status ``current`` to ``new``."""
-    return new in TRANSITIONS.get(current, ())
 
 
 def _safe_date(value: object) -> date | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.config import load_settings
@@ -23,7 +25,7 @@ def _settings(ctx: click.Context) -> dict:
     return ctx.obj
 
 
-def _engine(ctx: click.Context):  # noqa: ANN202
+def _engine(ctx: click.Context) -> Engine:
     try:
         return state_engine(_settings(ctx))
     except (SQLAlchemyError, StateUnavailable) as exc:
@@ -58,7 +60,7 @@ def _migrate(settings: dict, quiet: bool) -> int:
     return moved
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Erreur : {message}.", err=True)
     sys.exit(1)
 

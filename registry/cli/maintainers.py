@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.config import load_settings
 from registry.state import StateUnavailable, accounts, state_engine
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Erreur : {message}.", err=True)
     sys.exit(1)
 
 
-def _engine(ctx: click.Context):  # noqa: ANN202
+def _engine(ctx: click.Context) -> Engine:
     try:
         return state_engine(ctx.obj)
     except (SQLAlchemyError, StateUnavailable) as exc:

@@ -12,7 +12,7 @@ from registry.opendata import eudb
 from registry.opendata.crosswalks import MAPPINGS, load_mapping
 from registry.opendata.exports import FORMATS
 from registry.opendata.exports import export as run_export
-from registry.opendata.imports import import_csv, import_json
+from registry.opendata.imports import ImportReport, import_csv, import_json
 from registry.records.model import InvalidRecords, load_administrations, load_records
 
 
@@ -49,7 +49,7 @@ def import_() -> None:
     """Importer un registre existant en fiches."""
 
 
-def _finish(report, data: Path) -> None:  # noqa: ANN001
+def _finish(report: ImportReport, data: Path) -> None:
     for path in report.written:
         click.echo(f"écrit : {path}")
     for problem in report.problems:

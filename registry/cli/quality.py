@@ -10,7 +10,7 @@ import click
 
 from registry import jsonout
 from registry.config import load_settings
-from registry.quality.checks import STALE_DAYS, totals, upkeep, worklist
+from registry.quality.checks import STALE_DAYS, Upkeep, totals, upkeep, worklist
 from registry.quality.linkcheck import check_links, dead_links_by_record
 from registry.records.model import InvalidRecords, load_records
 
@@ -86,7 +86,7 @@ def qualite(data: Path | None, as_json: bool, limit: int) -> None:
                        f"« inconnu » en moyenne{'  ← aucune fiche' if not g.fiches else ''}")
 
 
-def _upkeep(kept, records: dict) -> None:  # noqa: ANN001
+def _upkeep(kept: Upkeep, records: dict) -> None:
     where = {i: (str(r.path) if r.path else i) for i, r in records.items()}
     click.echo(f"\nFiches pas revues depuis plus de {STALE_DAYS // 365 * 12} mois : "
                f"{len(kept.non_revues)}")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from registry.config import load_settings
 from registry.records.model import InvalidRecords
 from registry.state import StateUnavailable
 from registry.state.legacy import legacy_queue_present, migrate_legacy_queue
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 # Requests bounded on every server (the application refuses a longer address itself, in
 # French, below these: registry.web.limits.MAX_URL).
@@ -28,7 +32,7 @@ STAGES = {"validation": "validation", "index": "indexation"}
 BUILD_NICE = 10
 
 
-def _progress(tty: bool):  # noqa: ANN202
+def _progress(tty: bool) -> Callable[[str, int, int], None]:
     """A bar redrawn in place on a terminal; a few plain lines otherwise (logs, CI)."""
     step: dict[str, int] = {}
 
@@ -169,7 +173,7 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
                                "proc_name": "registre"}.items():
                 self.cfg.set(key, value)
 
-        def load(self):  # noqa: ANN202 - called in each worker after fork: one index each
+        def load(self) -> Flask:  # called in each worker after fork: one index each
             from registry import create_app
 
             return create_app()

@@ -89,10 +89,6 @@ ETAT_COLOURS = {
     "publie": "#1a6b34", "partiel": "#74b87c", "obtenu": "#2b6cb0", "non_publie": "#d4663f",
     "refuse": "#9e1f2a", "inconnu": "#9a9a9a", "sans_objet": "#e6e6e6",
 }
-# One colour and dash pattern per criterion (in catalogue order) for line charts.
-LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
-                "#555555", "#bcbd22", "#17becf", "#ff7f0e", "#393b79", "#637939")
-LINE_DASHES = ("", "6 3", "2 3", "")
 TEXT_COLOUR = "#1e1e1e"
 GRID_COLOUR = "#c8c8c8"
 FONT = 'font-family="sans-serif"'

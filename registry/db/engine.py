@@ -6,7 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlmodel import SQLModel, create_engine
 
 _ENGINES: dict[str, Engine] = {}
@@ -18,7 +20,7 @@ def database_url(settings: dict) -> str:
     return f"sqlite:///{Path(settings['INSTANCE']) / 'registry.sqlite'}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
@@ -38,10 +40,11 @@ def _follow_file(engine: Engine, path: Path) -> None:
     """Drop pooled connections to a database file that was deleted or replaced: they would
     go on reading the old file, unseen by anyone, even after a new build."""
 
-    def remember(_dbapi_connection, record) -> None:  # noqa: ANN001
+    def remember(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info["file"] = _file_identity(path)
 
-    def check(_dbapi_connection, record, _proxy) -> None:  # noqa: ANN001
+    def check(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry,
+              _proxy: PoolProxiedConnection) -> None:
         if record.info.get("file") != _file_identity(path):
             raise DisconnectionError("database file deleted or replaced")
 

@@ -71,9 +71,5 @@ class Store:
         query = select(Algorithme).where(Algorithme.administration_id == slug)
         return list(self.session.exec(query.order_by(Algorithme.nom)))
 
-    def by_domaine(self, domaine: str) -> list[Algorithme]:
-        query = select(Algorithme).where(Algorithme.domaine == domaine)
-        return list(self.session.exec(query.order_by(Algorithme.nom)))
-
     def build_info(self) -> dict[str, str]:
         return {row.key: row.value for row in self.session.exec(select(BuildInfo))}

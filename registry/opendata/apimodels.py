@@ -10,6 +10,7 @@ take their properties from the JSON Schema generated from the catalogue
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -94,7 +95,7 @@ class Resultats(Model):
 
 # --- records -----------------------------------------------------------------------------
 
-def _with_fields_of(record_schema: dict):  # noqa: ANN202
+def _with_fields_of(record_schema: dict) -> Callable[[dict[str, Any]], None]:
     """A json_schema_extra that adds the catalogue's properties to a model's own ones."""
     def extra(schema: dict[str, Any]) -> None:
         own = schema.get("properties", {})

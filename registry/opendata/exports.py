@@ -8,9 +8,7 @@ are stable: they are generated from the catalogue, and documented in docs/export
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from pathlib import Path
 
 from registry import jsonout
 from registry.records import catalogue as cat
@@ -30,7 +28,6 @@ EUDB_FILE_NAMES = {"eudb-csv": "ia-haut-risque-base-ue.csv",
 DOWNLOADS = (*FILE_NAMES.values(), WORKBOOK, DATAPACKAGE, *EUDB_FILE_NAMES.values())
 SPREADSHEET_DELIMITER = ";"
 LIST_SEPARATOR = " | "
-PUBLISHED = ("publie",)
 
 EXPORTS = "exports"  # the exports folder under the instance folder
 
@@ -241,12 +238,3 @@ def export(records: list[Record], fmt: str, site_url: str, bom: bool = False) ->
     writers = {"csv": export_csv, "tableur-csv": export_spreadsheet_csv,
                "odap-csv": export_odap_csv, "nl-csv": export_nl_csv}
     return writers[fmt](records, site_url, bom)
-
-
-def write_all(records: list[Record], folder: Path, site_url: str) -> None:
-    """Regenerate every export file under `folder`, each replaced atomically."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for fmt, name in FILE_NAMES.items():
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        tmp.write_text(export(records, fmt, site_url), encoding="utf-8")
-        os.replace(tmp, folder / name)

@@ -19,8 +19,6 @@ from pathlib import Path
 FILE_NAME = "cada-taux-reponse-2016-2019.csv"
 PERIOD = "2016-2019"
 SOURCE_URL = "https://github.com/AntoineAugusti/reponses-cada"
-SOURCE_TITLE = ("A. Augusti, « Réponses aux demandes CADA » (calcul sur les avis de la CADA, "
-                "data.gouv.fr, 2016-2019)")
 ORIGIN_URL = "https://www.data.gouv.fr/fr/datasets/avis-et-conseils-de-la-cada/"
 
 

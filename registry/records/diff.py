@@ -52,10 +52,6 @@ class RecordDiff:
     body: list[str] = field(default_factory=list)  # unified diff lines of the body
     nom: str = ""
 
-    @property
-    def body_changed(self) -> bool:
-        return bool(self.body)
-
 
 def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -14,7 +14,6 @@ instead, so a patch is never wrong, only sometimes less small.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,145 +22,26 @@ import yaml
 from registry.records import catalogue as cat
 from registry.records.validate import check_text
 from registry.records.writer import record_text
+from registry.records.yamlstyle import (
+    EMPTY,
+    Unpatchable,
+    block,
+    flow,
+    is_scalar,
+    literal,
+    same,
+    scalar,
+    sequence,
+)
 
-_PLAIN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # libyaml when available: its marks count characters, as the pure-Python parser's do
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_EMPTY = (None, "", [], {})
-
-
-class _Unpatchable(Exception):
-    """The change cannot be made in place (the canonical rewrite is used)."""
 
 
 @dataclass
 class Patched:
     text: str
     minimal: bool  # False: the canonical rewrite (the file could not be patched in place)
-
-
-# --- emitting values ---------------------------------------------------------------------
-
-def _quoted(text: str) -> str:
-    out = ['"']
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ch in "\x7f\ufeff":
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out) + '"'
-
-
-def _plain_ok(text: str) -> bool:
-    """A string that YAML reads back as the same string when written without quotes."""
-    if not _PLAIN.fullmatch(text):
-        return False
-    try:
-        return yaml.safe_load(text) == text
-    except yaml.YAMLError:
-        return False
-
-
-def scalar(value: object, style: str | None = None) -> str:
-    """One inline scalar: a string keeps the quoting of the value it replaces."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    text = str(value)
-    if style is None and _plain_ok(text):
-        return text
-    if style == "" and _plain_ok(text):
-        return text
-    return _quoted(text)
-
-
-def _is_scalar(value: object) -> bool:
-    return not isinstance(value, dict | list)
-
-
-def flow(value: object) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()
-                               if v not in _EMPTY) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    return scalar(value)
-
-
-def _literal(text: str, indent: int) -> str:
-    if text[:1] in (" ", "\n") or "\r" in text:
-        raise _Unpatchable("texte à indentation initiale")
-    lines = text.rstrip("\n").split("\n")
-    return "|\n" + "".join((" " * indent + line if line else "") + "\n" for line in lines)
-
-
-def block(value: dict, indent: int, flow_maps: bool = False) -> str:
-    """A block mapping, every line indented by `indent`, ending with a newline."""
-    out = []
-    pad = " " * indent
-    for key, item in value.items():
-        if item in _EMPTY:
-            continue
-        if isinstance(item, str) and "\n" in item.strip("\n"):
-            out.append(f"{pad}{key}: {_literal(item, indent + 2)}")
-        elif _is_scalar(item):
-            out.append(f"{pad}{key}: {scalar(item)}\n")
-        elif isinstance(item, list) and all(_is_scalar(i) for i in item):
-            out.append(f"{pad}{key}: {flow(item)}\n")
-        elif isinstance(item, dict) and flow_maps and all(_is_scalar(i) for i in item.values()):
-            out.append(f"{pad}{key}: {flow(item)}\n")
-        elif isinstance(item, dict):
-            child_flow = flow_maps or key in ("transparence", "obligations")
-            out.append(f"{pad}{key}:\n{block(item, indent + 2, child_flow)}")
-        else:
-            out.append(f"{pad}{key}:\n{sequence(item, indent + 2)}")
-    return "".join(out)
-
-
-def sequence(items: list, dash: int) -> str:
-    out = []
-    for item in items:
-        if isinstance(item, dict):
-            lines = block(item, dash + 2)
-            out.append(" " * dash + "- " + lines[dash + 2:])
-        elif isinstance(item, list):
-            out.append(" " * dash + "- " + flow(item) + "\n")
-        else:
-            out.append(" " * dash + "- " + scalar(item) + "\n")
-    return "".join(out)
-
-
-# --- comparing values ----------------------------------------------------------------------
-
-def same(a: object, b: object) -> bool:
-    """Equal for a record: empty values are absent, YAML's trailing newline of a block text
-    and the type of an unquoted number that means a text (« 2010 ») do not count."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        keys = {k for k, v in a.items() if v not in _EMPTY} | \
-            {k for k, v in b.items() if v not in _EMPTY}
-        return all(same(a.get(k), b.get(k)) for k in keys)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, list) and len(a) == 1 and isinstance(b, str):
-        return same(a[0], b)  # a single source key written as a list
-    if isinstance(b, list) and len(b) == 1 and isinstance(a, str):
-        return same(a, b[0])
-    if a in _EMPTY and b in _EMPTY:
-        return True
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, str) or isinstance(b, str):
-        if isinstance(a, dict | list) or isinstance(b, dict | list) or a is None or b is None:
-            return False
-        return str(a).rstrip("\n") == str(b).rstrip("\n")
-    return a == b
 
 
 def _identity(item: object) -> str:
@@ -184,7 +64,7 @@ class _Patcher:
         out, pos = [], 0
         for start, end, text in sorted(self.edits, key=lambda e: (e[0], e[1])):
             if start < pos:
-                raise _Unpatchable("modifications qui se chevauchent")
+                raise Unpatchable("modifications qui se chevauchent")
             out += [self.src[pos:start], text]
             pos = end
         return "".join(out) + self.src[pos:]
@@ -205,7 +85,7 @@ class _Patcher:
         """The position just after « key: » (before the spaces and the value)."""
         pos = self.src.find(":", key.end_mark.index, value.start_mark.index)
         if pos < 0:
-            raise _Unpatchable("clé sans deux-points")
+            raise Unpatchable("clé sans deux-points")
         return pos + 1
 
     # walking
@@ -227,7 +107,7 @@ class _Patcher:
                 flow_ctx: bool) -> None:
         if flow_ctx:
             style = node.style if isinstance(node, yaml.ScalarNode) else None
-            text = scalar(new, "" if style in (None, "") else style) if _is_scalar(new) \
+            text = scalar(new, "" if style in (None, "") else style) if is_scalar(new) \
                 else flow(new)
             self.edit(node.start_mark.index, node.end_mark.index, text)
             return
@@ -240,12 +120,12 @@ class _Patcher:
         if key is not None:
             start = self.after_colon(key, node)
         if isinstance(new, str) and "\n" in new.strip("\n"):
-            text = " " + _literal(new, indent).rstrip("\n")
-        elif _is_scalar(new):
+            text = " " + literal(new, indent).rstrip("\n")
+        elif is_scalar(new):
             style = node.style if isinstance(node, yaml.ScalarNode) and not is_block else None
             text = " " + scalar(new, "" if style in (None, "") else style)
         elif isinstance(node, yaml.CollectionNode) and node.flow_style or \
-                isinstance(new, list) and all(_is_scalar(i) for i in new):
+                isinstance(new, list) and all(is_scalar(i) for i in new):
             text = " " + flow(new)
         elif isinstance(new, dict):
             text = "\n" + block(new, indent).rstrip("\n")
@@ -262,14 +142,14 @@ class _Patcher:
         for name, i in present.items():
             k, v = pairs[i]
             child = f"{path}.{name}" if path else name
-            if new.get(name) in _EMPTY:
-                if old.get(name) not in _EMPTY:
+            if new.get(name) in EMPTY:
+                if old.get(name) not in EMPTY:
                     self.delete_pair(pairs, i, flow_ctx)
             else:
                 self.value(v, old.get(name), new[name], child, k, flow_ctx)
         order = _order(path)
         for name in new:
-            if name in present or new[name] in _EMPTY:
+            if name in present or new[name] in EMPTY:
                 continue
             self.insert_pair(pairs, name, new[name], order, flow_ctx)
 
@@ -282,12 +162,12 @@ class _Patcher:
         elif len(pairs) > 1:
             self.edit(k.start_mark.index, pairs[1][0].start_mark.index, "")
         else:
-            raise _Unpatchable("mapping vidé")
+            raise Unpatchable("mapping vidé")
 
     def insert_pair(self, pairs: list, name: str, value: object, order: list[str],
                     flow_ctx: bool) -> None:
         if not pairs:
-            raise _Unpatchable("mapping vide")
+            raise Unpatchable("mapping vide")
         rank = {k: n for n, k in enumerate(order)}
         mine = rank.get(name, len(rank))
         before = [i for i, (k, _v) in enumerate(pairs) if rank.get(k.value, len(rank)) <= mine]
@@ -311,7 +191,7 @@ class _Patcher:
     def items(self, node: yaml.SequenceNode, old: list, new: list, path: str) -> None:
         nodes = node.value
         if len(nodes) != len(old) or not nodes:
-            raise _Unpatchable("liste illisible")
+            raise Unpatchable("liste illisible")
         dash = self.dash_column(nodes[0])
         matcher = difflib.SequenceMatcher(a=[_identity(i) for i in old],
                                           b=[_identity(i) for i in new], autojunk=False)
@@ -335,7 +215,7 @@ class _Patcher:
         start = self.line_start(item.start_mark.index)
         dash = self.src.find("-", start, item.start_mark.index)
         if dash < 0:
-            raise _Unpatchable("élément de liste sans tiret")
+            raise Unpatchable("élément de liste sans tiret")
         return dash - start
 
 
@@ -399,11 +279,11 @@ def patch_record(original: str, meta: dict, body: str,
         root = yaml.compose(front, Loader=_LOADER)
         old = yaml.load(front, Loader=_LOADER) if root is not None else None
         if not isinstance(root, yaml.MappingNode) or not isinstance(old, dict):
-            raise _Unpatchable("en-tête illisible")
+            raise Unpatchable("en-tête illisible")
         patcher = _Patcher(front)
         patcher.value(root, _texts(old, root), new, "", None, False)
         patched = patcher.result()
-    except (_Unpatchable, yaml.YAMLError, RecursionError, ValueError):
+    except (Unpatchable, yaml.YAMLError, RecursionError, ValueError):
         return Patched(record_text(meta, body, kind), False)
     if old_body.strip() == body.strip():
         tail = old_body

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh.analysis import Analyzer
 from whoosh.query import And, AndNot, Every, Or, Phrase, Prefix, Query, Term
+from whoosh.reading import IndexReader
 from whoosh.support.levenshtein import distance
 
 from registry.search.parsing import SYNONYMS_PATH, ParsedQuery, Unit, load_synonyms, parse_query
@@ -86,7 +88,7 @@ def synonym_table(analyzer_factory: Callable, path: Path = SYNONYMS_PATH) -> The
         return _THESAURI[key]
 
 
-def stems(analyzer, text: str) -> Stems:  # noqa: ANN001
+def stems(analyzer: Analyzer, text: str) -> Stems:
     return tuple(t.text for t in analyzer(text, mode="query"))
 
 
@@ -111,7 +113,7 @@ class Compiled:
 
 
 class Compiler:
-    def __init__(self, analyzer, boosts: dict[str, float],  # noqa: ANN001
+    def __init__(self, analyzer: Analyzer, boosts: dict[str, float],
                  synonyms: Thesaurus, spelling_field: str = "mots",
                  words_only: frozenset[str] = frozenset()) -> None:
         self.analyzer = analyzer
@@ -121,7 +123,7 @@ class Compiler:
         self.spelling_field = spelling_field
         self.max_synonym = synonyms.longest
 
-    def compile(self, raw: str | None, reader) -> Compiled:  # noqa: ANN001
+    def compile(self, raw: str | None, reader: IndexReader) -> Compiled:
         parsed = parse_query(raw)
         out = Compiled(parsed.text, message=parsed.message)
         positives, negatives, dropped, generic, typed = [], [], [], [], []
@@ -170,7 +172,7 @@ class Compiler:
                 i += 1
         return out
 
-    def _unit(self, unit: Unit, reader, out: Compiled) -> Query | None:  # noqa: ANN001
+    def _unit(self, unit: Unit, reader: IndexReader, out: Compiled) -> Query | None:
         key = stems(self.analyzer, unit.text)
         if not key:
             return None
@@ -194,7 +196,7 @@ class Compiler:
         return Or([Phrase(name, list(key), boost=b * weight)
                    for name, b in self.phrase_boosts.items()])
 
-    def _is_word(self, unit: Unit, reader) -> bool:  # noqa: ANN001
+    def _is_word(self, unit: Unit, reader: IndexReader) -> bool:
         """The last word is complete (no prefix search) when the records use it as typed."""
         plain = self._plain(unit.text)
         return bool(plain) and reader.doc_frequency(self.spelling_field, plain[-1]) > 0
@@ -202,7 +204,7 @@ class Compiler:
     def _plain(self, text: str) -> Stems:
         return tuple(t.text for t in self.analyzer(text, mode="query", no_morph=True))
 
-    def _check_spelling(self, unit: Unit, reader, out: Compiled) -> None:  # noqa: ANN001
+    def _check_spelling(self, unit: Unit, reader: IndexReader, out: Compiled) -> None:
         for word in self._plain(unit.text):
             if word.isdigit() or len(word) < 3:
                 continue
@@ -240,7 +242,7 @@ def _pairs(word: str) -> frozenset[str]:
 class Suggester:
     """« Vouliez-vous dire … » from the words of the index."""
 
-    def __init__(self, reader, fieldname: str, vocabulary: Vocabulary) -> None:  # noqa: ANN001
+    def __init__(self, reader: IndexReader, fieldname: str, vocabulary: Vocabulary) -> None:
         self.reader = reader
         self.fieldname = fieldname
         self.vocabulary = vocabulary

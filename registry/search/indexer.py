@@ -13,8 +13,12 @@ from __future__ import annotations
 import gc
 import os
 import queue
+from collections.abc import Callable
 
+from whoosh.codec.base import Segment
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+from whoosh.filedb.filestore import Storage
+from whoosh.index import Index
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
@@ -24,18 +28,18 @@ BATCH = 100  # documents sent to a writer process at a time
 
 
 class Codec(W3Codec):
-    def per_document_reader(self, storage, segment):  # noqa: ANN001, ANN201
+    def per_document_reader(self, storage: Storage, segment: Segment) -> PerDocReader:
         return PerDocReader(storage, segment)
 
 
 class PerDocReader(W3PerDocReader):
     """Whoosh's per-document reader; a field's lengths are loaded once, as a list."""
 
-    def __init__(self, storage, segment) -> None:  # noqa: ANN001
+    def __init__(self, storage: Storage, segment: Segment) -> None:
         super().__init__(storage, segment)
         self._all_lengths: dict[str, list | None] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):  # noqa: ANN201
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         lengths = self._all_lengths.get(fieldname, False)
         if lengths is False:
             lengths = self._load_lengths(fieldname)
@@ -74,7 +78,7 @@ class _Task(SubWriterTask):
 class ParallelWriter(MpWriter):
     """Whoosh's MpWriter in multisegment mode: each process writes a segment, kept as is."""
 
-    def __init__(self, ix, procs: int, **kwargs: object) -> None:  # noqa: ANN001
+    def __init__(self, ix: Index, procs: int, **kwargs: object) -> None:
         super().__init__(ix, procs=procs, batchsize=BATCH, multisegment=True, **kwargs)
         # The writers are forked while the build holds every record in memory: frozen
         # objects are not scanned by the children's garbage collector, so their pages
@@ -96,7 +100,7 @@ class ParallelWriter(MpWriter):
         task.start()
         return task
 
-    def _commit(self, mergetype, optimize, merge) -> None:  # noqa: ANN001
+    def _commit(self, mergetype: Callable | None, optimize: bool, merge: bool) -> None:
         if self.docbuffer:
             self._enqueue()
         for _ in self.tasks:
@@ -125,7 +129,7 @@ def cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
-def writer(ix, documents: int) -> SegmentWriter:  # noqa: ANN001
+def writer(ix: Index, documents: int) -> SegmentWriter:
     """A writer for `documents` new documents: several processes for big builds."""
     if documents >= PARALLEL_MIN and cpus() > 1:
         return ParallelWriter(ix, cpus(), codec=Codec(), limitmb=LIMIT_MB // cpus())

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from whoosh.searching import Searcher
+
 from registry.search.analysis import Compiled
 from registry.search.scoring import Engine, docnums
 
@@ -28,7 +30,8 @@ class Selection:
     message: str | None = None
 
 
-def select(engine: Engine, searcher, compiled: Compiled, allowed: int) -> Selection:  # noqa: ANN001
+def select(engine: Engine, searcher: Searcher, compiled: Compiled,
+           allowed: int) -> Selection:
     """The records `compiled` brings among `allowed` (a bitmap of the filtered records)."""
     if compiled.query is None:
         return Selection(allowed)

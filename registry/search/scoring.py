@@ -21,6 +21,8 @@ from math import log
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import And, AndNot, Every, Or, Phrase, Prefix, Query, Term
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from registry.search.analysis import AnyOf, Vocabulary
 
@@ -53,7 +55,7 @@ def docnums(bitmap: int) -> list[int]:
     return out
 
 
-def _blocks(reader, fieldname: str, text: str) -> Iterator[tuple[Sequence[int],  # noqa: ANN001
+def _blocks(reader: IndexReader, fieldname: str, text: str) -> Iterator[tuple[Sequence[int],
                                                                    Sequence[float], int]]:
     """(docnums, term frequencies, docnum offset) of the posting list, block by block, deleted
     documents included (callers intersect with live documents). Reads whole blocks of
@@ -82,7 +84,7 @@ def _blocks(reader, fieldname: str, text: str) -> Iterator[tuple[Sequence[int], 
 class Engine:
     """Per-build caches; safe to share between threads (each brings its own reader)."""
 
-    def __init__(self, reader, live: int) -> None:  # noqa: ANN001
+    def __init__(self, reader: IndexReader, live: int) -> None:
         self.live = live
         self.doc_count = reader.doc_count_all()
         self._scores: dict[tuple[str, str], dict[int, float]] = {}
@@ -99,7 +101,7 @@ class Engine:
 
     # --- per-term caches ---------------------------------------------------------------
 
-    def field_lengths(self, reader, fieldname: str) -> list[int]:  # noqa: ANN001
+    def field_lengths(self, reader: IndexReader, fieldname: str) -> list[int]:
         """Every document's length in the field (read once per build, segment by segment)."""
         lengths = self._lengths.get(fieldname)
         if lengths is None:
@@ -111,7 +113,7 @@ class Engine:
             self._lengths[fieldname] = lengths
         return lengths
 
-    def norms(self, reader, fieldname: str) -> list[float]:  # noqa: ANN001
+    def norms(self, reader: IndexReader, fieldname: str) -> list[float]:
         """Per document, BM25F's length normalisation K1 * ((1 - B) + B * length / average),
         exactly as Whoosh's bm25() computes it."""
         norms = self._norms.get(fieldname)
@@ -122,7 +124,7 @@ class Engine:
             self._norms[fieldname] = norms
         return norms
 
-    def scores(self, reader, fieldname: str, text: str) -> dict[int, float]:  # noqa: ANN001
+    def scores(self, reader: IndexReader, fieldname: str, text: str) -> dict[int, float]:
         """docnum -> BM25F score of the term in the field (without query boost): Whoosh's
         bm25(idf, tf, length, average, B, K1), the normalisation precomputed per document."""
         key = (fieldname, text)
@@ -152,7 +154,7 @@ class Engine:
         """(term, document) scores held (bounded by MAX_CACHED)."""
         return self._cached
 
-    def matching(self, searcher, q: Query) -> int:  # noqa: ANN001
+    def matching(self, searcher: Searcher, q: Query) -> int:
         """Bitmap of the live documents matching `q`."""
         reader = searcher.reader()
         if isinstance(q, Term):
@@ -189,7 +191,7 @@ class Engine:
             found = self._bitmaps[key] = to_bitmap(searcher.docs_for_query(q)) & self.live
         return found
 
-    def expand(self, reader, q: Prefix) -> list[str]:  # noqa: ANN001
+    def expand(self, reader: IndexReader, q: Prefix) -> list[str]:
         """The indexed words starting with the prefix (at most MAX_EXPANSIONS)."""
         key = ("*", q.fieldname, q.text)
         words = self._expansions.get(key)
@@ -203,7 +205,7 @@ class Engine:
             self._cached += len(words) + 1
         return words
 
-    def vocabulary(self, reader, fieldname: str) -> Vocabulary:  # noqa: ANN001
+    def vocabulary(self, reader: IndexReader, fieldname: str) -> Vocabulary:
         with self._lock:
             if fieldname not in self._vocabularies:
                 self._vocabularies[fieldname] = Vocabulary(
@@ -212,7 +214,7 @@ class Engine:
 
     # --- scoring and sorting -------------------------------------------------------------
 
-    def leaves(self, reader, q: Query, boost: float = 1.0) -> list[Leaf]:  # noqa: ANN001
+    def leaves(self, reader: IndexReader, q: Query, boost: float = 1.0) -> list[Leaf]:
         """The positive terms of `q` with their boosts (negated parts do not score)."""
         boost *= getattr(q, "boost", 1.0)
         if isinstance(q, Term):
@@ -227,7 +229,7 @@ class Engine:
             return [leaf for sub in q.subqueries for leaf in self.leaves(reader, sub, boost)]
         return []
 
-    def top(self, searcher, q: Query, matched: int, limit: int,  # noqa: ANN001
+    def top(self, searcher: Searcher, q: Query, matched: int, limit: int,
             coord: dict[int, int] | None = None) -> list[int]:
         """The `limit` best matching docnums: by tier (`coord`, the required words a record
         has, when the match was relaxed), then by score times the record's prior, then by
@@ -241,7 +243,7 @@ class Engine:
                                key=lambda i: (-tier(i[0]), -i[1] * prior[i[0]], rank[i[0]]))
         return [d for d, _ in best]
 
-    def _add(self, searcher, q: Query, boost: float, acc: dict[int, float],  # noqa: ANN001
+    def _add(self, searcher: Searcher, q: Query, boost: float, acc: dict[int, float],
              within: dict[int, float] | None = None) -> None:
         """Add the BM25F score of `q` to `acc`, for the records of `within` (default: those
         of `acc`): terms and fields add up, alternatives (AnyOf) count their best one plus
@@ -281,14 +283,14 @@ class Engine:
             for sub in q.subqueries:
                 self._add(searcher, sub, boost, acc, within)
 
-    def _phrase_docs(self, searcher, q: Phrase) -> frozenset[int]:  # noqa: ANN001
+    def _phrase_docs(self, searcher: Searcher, q: Phrase) -> frozenset[int]:
         key = repr(q)
         found = self._phrases.get(key)
         if found is None:
             found = self._phrases[key] = frozenset(docnums(self.matching(searcher, q)))
         return found
 
-    def _add_term(self, reader, fieldname: str, text: str, boost: float,  # noqa: ANN001, PLR0913
+    def _add_term(self, reader: IndexReader, fieldname: str, text: str, boost: float,  # noqa: PLR0913
                   acc: dict[int, float], within: dict[int, float]) -> None:
         scores = self.scores(reader, fieldname, text)
         get = acc.get
@@ -303,7 +305,7 @@ class Engine:
                 if s:
                     acc[d] = get(d, 0.0) + s * boost
 
-    def prior(self, reader) -> list[float]:  # noqa: ANN001
+    def prior(self, reader: IndexReader) -> list[float]:
         with self._lock:
             prior = self._priors
             if prior is None:
@@ -314,12 +316,12 @@ class Engine:
                 self._priors = prior
             return prior
 
-    def sorted_by(self, reader, name: str, matched: int, limit: int) -> list[int]:  # noqa: ANN001
+    def sorted_by(self, reader: IndexReader, name: str, matched: int, limit: int) -> list[int]:
         """The first `limit` matching docnums by name ("nom") or most recent first."""
         rank = self.rank(reader, name)
         return heapq.nsmallest(limit, docnums(matched), key=rank.__getitem__)
 
-    def rank(self, reader, name: str) -> list[int]:  # noqa: ANN001
+    def rank(self, reader: IndexReader, name: str) -> list[int]:
         with self._lock:
             rank = self._ranks.get(name)
             if rank is None:

@@ -1,6 +1,7 @@
 """The read side of ``registry.search``: ``SearchIndex`` (one per process and instance
 folder), the builds it serves with their caches, their warm-up (registry.search.warmup)
-and the search itself (matching, scoring, facets, excerpts).
+and the watcher thread that follows new builds; one search on a build is
+registry.search.results.
 
 Only ``registry.search`` imports this module; the rest of the code imports its names from
 ``registry.search``.
@@ -13,45 +14,22 @@ import logging
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
-from html import escape
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.query import Term
+from whoosh.searching import Searcher
 
-from registry.search import (
-    EXCERPT_CHARS,
-    FACETS,
-    FIELD_BOOSTS,
-    POINTER,
-    SORTS,
-    SPELLING_FIELD,
-    UNREADABLE,
-    WORDS_ONLY,
-    FacetValue,
-    Hit,
-    Results,
-    SearchUnavailable,
-    current_name,
-    french_analyzer,
-    handover,
-    warmup,
-)
-from registry.search.analysis import Compiler, Suggester, synonym_table
-from registry.search.matching import Selection, select
+from registry.search import handover, warmup
+from registry.search.document import FACETS, FIELD_BOOSTS, SPELLING_FIELD
+from registry.search.results import SORTS, UNREADABLE, Results, SearchUnavailable, run
 from registry.search.scoring import Engine, to_bitmap
+from registry.search.staging import POINTER, current_name
 
 log = logging.getLogger("registry.search")
 WATCH_EVERY = 0.5  # seconds between two looks of a serving process at index.next
-_ANALYZERS: list = []
-_ANALYZERS: list = []
-
-
-def _highlight_analyzer():  # noqa: ANN202
-    if not _ANALYZERS:
-        _ANALYZERS.append(french_analyzer())
-    return _ANALYZERS[0]
 
 
 class _Generation:
@@ -61,7 +39,7 @@ class _Generation:
         self.name = path.name
         self.path = path
         self.ix = windex.open_dir(str(path))
-        self.idle: list = []
+        self.idle: list[Searcher] = []
         self.retired = False
         self.published_at = 0.0  # the pointer's modification time when this build was taken
         self.results = warmup.ResultsCache()
@@ -70,7 +48,7 @@ class _Generation:
         self._bitmaps: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
 
-    def engine(self, searcher) -> Engine:  # noqa: ANN001
+    def engine(self, searcher: Searcher) -> Engine:
         """The build's caches; facet bitmaps (facet -> value -> docnums) computed once."""
         with self._lock:
             if self._engine is None:
@@ -83,7 +61,7 @@ class _Generation:
                 self._engine = engine
             return self._engine
 
-    def bitmaps(self, searcher) -> dict[str, dict[str, int]]:  # noqa: ANN001
+    def bitmaps(self, searcher: Searcher) -> dict[str, dict[str, int]]:
         self.engine(searcher)
         return self._bitmaps
 
@@ -267,7 +245,7 @@ class SearchIndex:
         handover.register(self.instance, self.ident, ready)
 
     @contextmanager
-    def searcher(self):  # noqa: ANN201
+    def searcher(self) -> Iterator[tuple[_Generation, Searcher]]:
         """A searcher of the current build, returned to the pool afterwards."""
         gen = self._generation()
         with self._lock:
@@ -343,143 +321,7 @@ def _watch(ref: weakref.ref) -> None:
         del index
 
 
-def _run(gen: _Generation, s, query: str, filters: dict[str, list[str]],  # noqa: ANN001, PLR0913
-         page: int, per_page: int, sort: str) -> Results:
-    """One search on a build (arguments already bounded)."""
-    engine, bitmaps = gen.engine(s), gen.bitmaps(s)
-    compiled = _compiler().compile(query, s.reader())
-    allowed = _filter_bitmap(bitmaps, filters, engine.live)
-    chosen = select(engine, s, compiled, allowed)
-    matched = chosen.matched
-    results = Results(total=matched.bit_count(), page=page, par_page=per_page,
-                      message=" ".join(filter(None, [compiled.message, chosen.message]))
-                      or None)
-    results.facettes = _facet_counts(bitmaps, matched)
-    if compiled.unknown:
-        results.suggestion = Suggester(s.reader(), SPELLING_FIELD,
-                                       engine.vocabulary(s.reader(), SPELLING_FIELD)
-                                       ).suggest(compiled)
-    if results.total > (page - 1) * per_page:
-        results.hits = _page(s, engine, compiled.query, chosen, page, per_page, sort)
-    return results
-
-
-_COMPILER: list[Compiler] = []
-
-
-def _compiler() -> Compiler:
-    """One compiler per synonyms file version (its analyser caches stems)."""
-    table = synonym_table(french_analyzer)
-    if not _COMPILER or _COMPILER[0].synonyms is not table:
-        _COMPILER[:] = [Compiler(french_analyzer(), FIELD_BOOSTS, table,
-                                 words_only=WORDS_ONLY)]
-    return _COMPILER[0]
-
-
-def _filter_bitmap(bitmaps: dict[str, dict[str, int]], filters: dict[str, list[str]],
-                   live: int) -> int:
-    allowed = live
-    for name, values in filters.items():
-        union = 0
-        for value in values:
-            union |= bitmaps[name].get(value, 0)
-        allowed &= union
-    return allowed
-
-
-def _facet_counts(bitmaps: dict[str, dict[str, int]], matched: int) -> dict[str,
-                                                                            list[FacetValue]]:
-    out = {}
-    for name, values in bitmaps.items():
-        counts = [FacetValue(v, n) for v, bm in values.items() if (n := (bm & matched).bit_count())]
-        out[name] = sorted(counts, key=lambda f: (-f.nombre, f.valeur))
-    return out
-
-
-def _page(s, engine: Engine, query, chosen: Selection, page: int, per_page: int,  # noqa: ANN001
-          sort: str) -> list[Hit]:
-    reader, limit, matched = s.reader(), page * per_page, chosen.matched
-    if sort == "recent":
-        found = engine.sorted_by(reader, "recent", matched, limit)
-    elif sort == "nom" or query is None:
-        found = engine.sorted_by(reader, "nom", matched, limit)
-    else:
-        found = engine.top(s, query, matched, limit, chosen.coord)
-    terms: dict[str, set[str]] = {}
-    if query is not None:
-        for fieldname, text, _ in engine.leaves(reader, query):
-            terms.setdefault(fieldname, set()).add(text)
-    hits = []
-    for docnum in found[(page - 1) * per_page:]:
-        stored = s.stored_fields(docnum)
-        payload = stored["payload"]
-        hits.append(Hit(stored["id"], payload["nom"], payload["administration"],
-                        payload["domaine"], payload["statut"], _excerpt(stored, terms)))
-    return hits
-
-
-def _excerpt(stored: dict, terms: dict[str, set[str]]) -> str:
-    """The best passages of the summary, else of the body's start, matched words marked."""
-    for name in ("resume", "corps"):
-        if terms.get(name) and stored.get(name):
-            marked = mark(stored[name][:EXCERPT_CHARS], terms[name])
-            if marked:
-                return marked
-    resume = stored.get("resume", "")
-    return escape(resume if len(resume) <= 300 else resume[:300].rsplit(" ", 1)[0] + " …")
-
-
-def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
-         maxchars: int = 300) -> str:
-    """Escaped passages of `text` around its words whose analysed form is in `terms`, each
-    word in <mark>; "" if none. Passages are the first ones, joined by " … "."""
-    spans: list[tuple[int, int]] = []
-    limit = None
-    for t in _highlight_analyzer()(text, chars=True, mode="query"):
-        if limit is not None and t.startchar > limit:
-            break
-        if t.text in terms:
-            spans.append((t.startchar, t.endchar))
-            if limit is None:
-                limit = t.startchar + fragments * maxchars
-    out, i, previous, passages = [], 0, 0, 0
-    while i < len(spans) and passages < fragments:
-        passages += 1
-        start = max(_snap(text, spans[i][0] - surround, back=True), previous)
-        follows = bool(out) and start == previous  # touches the previous passage: one text
-        end, inside = spans[i][1], []
-        while i < len(spans) and spans[i][1] - start <= maxchars:
-            inside.append(spans[i])
-            end = spans[i][1]
-            i += 1
-        if not inside:
-            inside, end = [spans[i]], spans[i][1]
-            i += 1
-        end = _snap(text, end + surround, back=False)
-        while i < len(spans) and spans[i][1] <= end:  # words the context shows: marked too
-            inside.append(spans[i])
-            i += 1
-        previous = end  # the next passage starts after this one: no text shown twice
-        pieces, pos = [], start
-        for a, b in inside:
-            pieces += [escape(text[pos:a], quote=False), "<mark>",
-                       escape(text[a:b], quote=False), "</mark>"]
-            pos = b
-        pieces.append(escape(text[pos:end], quote=False))
-        if follows:
-            out[-1] += "".join(pieces).rstrip()
-        else:
-            out.append(("… " if start > 0 and not out else "") + "".join(pieces).strip())
-    return " … ".join(out) + (" …" if out and previous < len(text.rstrip()) else "")
-
-
-def _snap(text: str, at: int, back: bool) -> int:
-    """`at` moved to the nearest word boundary inside the text."""
-    if at <= 0:
-        return 0
-    if at >= len(text):
-        return len(text)
-    cut = text.rfind(" ", 0, at) if back else text.find(" ", at)
-    if cut == -1:
-        return 0 if back else len(text)
-    return cut
+def _run(gen: _Generation, s: Searcher, query: str,  # noqa: PLR0913
+         filters: dict[str, list[str]], page: int, per_page: int, sort: str) -> Results:
+    """One search on a build (registry.search.results), with its per-build tables."""
+    return run(gen.engine(s), gen.bitmaps(s), s, query, filters, page, per_page, sort)

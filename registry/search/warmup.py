@@ -25,6 +25,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
+from whoosh.reading import IndexReader
+
 WARM_POSTINGS = 800_000  # (term, document) scores computed ahead (scoring.MAX_CACHED: 2 M)
 MAX_WARM_TERMS = 4_000  # posting lists read ahead, at most
 MIN_POSTINGS = 64  # shorter lists cost little when met cold: not read ahead (small corpora:
@@ -77,7 +79,7 @@ def key_of(query: str, filters: dict[str, list[str]], page: int, per_page: int,
             sort)
 
 
-def common_terms(reader, fields: Iterable[str], budget: int = WARM_POSTINGS,  # noqa: ANN001
+def common_terms(reader: IndexReader, fields: Iterable[str], budget: int = WARM_POSTINGS,
                  limit: int = MAX_WARM_TERMS) -> list[tuple[str, str]]:
     """(field, word) of the posting lists in the most documents, biggest first, until
     `budget` postings: the lists that cost the most when first met."""

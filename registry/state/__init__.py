@@ -13,9 +13,11 @@ import threading
 from pathlib import Path
 
 from sqlalchemy import event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import registry as orm_registry
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel, create_engine
 
@@ -38,7 +40,7 @@ def state_url(settings: dict) -> str:
     return f"sqlite:///{Path(settings['STATE']) / FILE_NAME}"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")  # a contribution survives a power cut
@@ -72,7 +74,7 @@ def create_state_tables(engine: Engine) -> None:
                 raise
 
 
-def _add_missing_columns(conn) -> None:  # noqa: ANN001
+def _add_missing_columns(conn: Connection) -> None:
     """Columns added since a table was created (a state store is upgraded, never rebuilt)."""
     inspector = inspect(conn)
     for table in StateModel.metadata.sorted_tables:
@@ -109,11 +111,3 @@ def state_engine(settings: dict) -> Engine:
             raise
         _ENGINES[url] = engine
         return engine
-
-
-def dispose_state_engines() -> None:
-    """Close every pooled connection (tests, forks)."""
-    with _LOCK:
-        for engine in _ENGINES.values():
-            engine.dispose()
-        _ENGINES.clear()

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field
 
 from registry.state import StateModel
@@ -54,7 +54,7 @@ def _dummy() -> str:
     return hash_password("compte-inexistant")
 
 
-def _table():  # noqa: ANN202
+def _table() -> Table:
     return Maintainer.__table__  # type: ignore[attr-defined]
 
 
@@ -112,7 +112,7 @@ def any_account(engine: Engine) -> bool:
         return conn.execute(select(_table().c.login).limit(1)).first() is not None
 
 
-def _close_sessions(conn, login: str) -> None:  # noqa: ANN001
+def _close_sessions(conn: Connection, login: str) -> None:
     sessions = MaintainerSession.__table__  # type: ignore[attr-defined]
     conn.execute(delete(sessions).where(sessions.c.login == login))
 

@@ -56,10 +56,6 @@ def login_of(engine: Engine, token: object) -> str | None:
     return str(row[1])
 
 
-def is_open(engine: Engine, token: object) -> bool:
-    return login_of(engine, token) is not None
-
-
 def close_session(engine: Engine, token: object) -> None:
     if not isinstance(token, str) or not token:
         return

@@ -7,6 +7,7 @@ token) instead of putting personal data in a URL. Responses are marked ``no-stor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
@@ -36,6 +37,7 @@ from registry.cada.deadlines import (
 from registry.cada.letters import (
     LETTER_TYPES,
     LETTER_TYPES_EN,
+    Letter,
     LetterError,
     LetterRequest,
     Requester,
@@ -213,8 +215,8 @@ def _show_form(record: Record, form: DemandeForm, status: int = 200) -> Response
                  etats_fiche=etats, criteria=cat.CRITERIA_BY_KEY)
 
 
-def _letter_or_form(ident: str):  # noqa: ANN202
-    """(record, form, letter) when the POSTed form is valid, else the form page to return."""
+def _letter_or_form(ident: str) -> tuple[Record, DemandeForm, Letter | None]:
+    """(record, form, letter); letter None when the POSTed form is not valid."""
     record = _record(ident)
     form = _form(record)
     if not form.validate_on_submit():
@@ -256,7 +258,7 @@ def _mailto(letter: object) -> str:
     return f"mailto:{contact}?subject={quote(letter.subject)}"
 
 
-def _download(ident: str, render) -> Response:  # noqa: ANN001
+def _download(ident: str, render: Callable[[Letter], Response]) -> Response:
     record, form, letter = _letter_or_form(ident)
     if letter is None:
         return _show_form(record, form, 422)
@@ -292,7 +294,7 @@ def ics(ident: str) -> Response:
     each file with its own name (letter kind, record, date it counts from)."""
     only = request.form.get("echeance", "")
 
-    def render(letter) -> Response:  # noqa: ANN001
+    def render(letter: Letter) -> Response:
         keys = [key for key, _, when in letter.deadlines.steps() if when]
         if only and only not in keys:
             raise NotFound(gettext("Échéance « %(cle)s » inconnue pour cette lettre.",

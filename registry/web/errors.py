@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -70,7 +70,7 @@ _TITLES = {400: BadRequest.title, 403: Forbidden.title, 404: NotFound.title,
            503: Unavailable.title}
 
 
-def render_error(status: int, message: object, retry_after: int | None = None):  # noqa: ANN201
+def render_error(status: int, message: object, retry_after: int | None = None) -> Response:
     title = str(_TITLES.get(status) or gettext("Erreur"))
     message = str(message)
     if request.path.startswith("/api/"):
@@ -107,7 +107,7 @@ def _database_message(error: str) -> str:
                    "quelques instants.")
 
 
-def _handle(exc: Exception):  # noqa: ANN202
+def _handle(exc: Exception) -> Response:
     if isinstance(exc, HTTPError):
         return render_error(exc.status, exc.message, exc.retry_after)
     if isinstance(exc, CSRFError):

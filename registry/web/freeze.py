@@ -17,12 +17,14 @@ import posixpath
 import re
 import shutil
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -135,7 +137,7 @@ def plan(app: Flask, url: str) -> Target | None:
     return None
 
 
-def _render(client, url: str) -> tuple[int, str, bytes]:  # noqa: ANN001
+def _render(client: FlaskClient, url: str) -> tuple[int, str, bytes]:
     with client.get(url) as response:
         return response.status_code, response.mimetype, response.get_data()
 
@@ -190,7 +192,8 @@ def _head_extra(path: str, dynamic_url: str) -> str:
             f'<script src="{escape(root)}static/{SEARCH_SCRIPT}" defer></script>')
 
 
-def _rewriter(app: Flask, page: Target, available: set[str], dynamic_url: str):  # noqa: ANN202
+def _rewriter(app: Flask, page: Target, available: set[str],
+              dynamic_url: str) -> Callable[[str, str], str | None]:
     def rewrite(_tag: str, link: str) -> str | None:
         if not is_internal(link):
             return link

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 
 from registry.state import counters, state_engine
 from registry.web.errors import TooManyRequests
@@ -43,7 +43,7 @@ def forget(purpose: str) -> None:
     counters.reset(state_engine(current_app.config), f"{purpose}:{client_key()}")
 
 
-def init_app(app) -> None:  # noqa: ANN001
+def init_app(app: Flask) -> None:
     """Trust X-Forwarded-For from TRUSTED_PROXIES reverse proxies, no more."""
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops > 0:

@@ -22,7 +22,7 @@ def _axe_clean(page: Page, context: str | None = None) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_ai_act_page_is_accessible(browser, request, live_server: str,  # noqa: ANN001
+def test_ai_act_page_is_accessible(browser, request, live_server: str,
                                    width: int) -> None:
     from tests.conftest import _open
 
@@ -69,7 +69,7 @@ def test_keyboard_from_the_contents_to_a_high_risk_record(page: Page, live_serve
     expect(page.locator("#section-ai_act")).to_contain_text(aiact.CATEGORIES["haut_risque"])
 
 
-def test_readable_without_javascript(browser, live_server: str) -> None:  # noqa: ANN001
+def test_readable_without_javascript(browser, live_server: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:

@@ -26,7 +26,7 @@ def _axe_clean(page: Page) -> None:
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_numbered_citations_link_to_the_source_and_show_its_quote(
-        browser, request, live_server: str, width: int) -> None:  # noqa: ANN001
+        browser, request, live_server: str, width: int) -> None:
     from tests.conftest import _open
 
     for page in _open(browser, request, width):
@@ -55,7 +55,7 @@ def test_numbered_citations_link_to_the_source_and_show_its_quote(
         assert page.console_errors == []
 
 
-def test_quotes_are_readable_without_javascript(browser, live_server: str) -> None:  # noqa: ANN001
+def test_quotes_are_readable_without_javascript(browser, live_server: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server + RECORD)

@@ -19,17 +19,17 @@ MAX_HEIGHT = 4000
 LARGEST = max(REAL_DATA.glob("*.md"), key=lambda p: len(p.read_text(encoding="utf-8"))).stem
 
 
-def _axe(page, name: str, results: dict) -> None:  # noqa: ANN001
+def _axe(page, name: str, results: dict) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results[name] = Axe().run(page)
 
 
-def _height(page) -> int:  # noqa: ANN001
+def _height(page) -> int:
     return page.evaluate("document.documentElement.scrollHeight")
 
 
-def _go(page, control) -> None:  # noqa: ANN001
+def _go(page, control) -> None:
     """Click a link or a submit button and wait for the page it leads to (a busy machine may
     take seconds to answer a POST: read the new page only once it is there)."""
     with page.expect_navigation(timeout=60_000):
@@ -39,7 +39,7 @@ def _go(page, control) -> None:  # noqa: ANN001
 @pytest.mark.browser
 @pytest.mark.parametrize("device", ["page", "mobile"])
 def test_a_one_field_correction_goes_live_without_a_shell(tmp_path: Path, device: str,
-                                                          request) -> None:  # noqa: ANN001
+                                                          request) -> None:
     page = request.getfixturevalue(device)
     repo = tmp_path / "depot"
     data = copy_real_data(repo)

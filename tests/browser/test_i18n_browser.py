@@ -69,7 +69,7 @@ def test_english_pages_at_375_px(mobile: Page, live_server: str, path: str) -> N
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_english_proposal_errors_are_summarised_and_axe_clean(browser, live_server: str,  # noqa: ANN001
+def test_english_proposal_errors_are_summarised_and_axe_clean(browser, live_server: str,
                                                               width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
     page = context.new_page()

@@ -49,7 +49,7 @@ def test_fits_a_phone(mobile: Page, live_server: str, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["/couverture", "/donnees"])
-def test_tables_fit_an_a4_page(browser, live_server: str, path: str) -> None:  # noqa: ANN001
+def test_tables_fit_an_a4_page(browser, live_server: str, path: str) -> None:
     context = browser.new_context(viewport={"width": A4_WIDTH, "height": 1000}, locale="fr-FR")
     try:
         page = context.new_page()
@@ -79,7 +79,7 @@ def test_citing_a_figure_with_the_keyboard(page: Page, live_server: str) -> None
     assert page.evaluate("location.hash") == "#methode-code_source"
 
 
-def test_figures_at_a_date_without_javascript(browser, live_server: str) -> None:  # noqa: ANN001
+def test_figures_at_a_date_without_javascript(browser, live_server: str) -> None:
     context = browser.new_context(java_script_enabled=False, locale="fr-FR")
     try:
         page = context.new_page()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
@@ -59,6 +60,10 @@ from registry.web.ratelimit import take
 from registry.web.resources import get_store
 from registry.web.responses import private
 
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+    from sqlalchemy.engine import Engine
+
 bp = Blueprint("contribute", __name__)
 
 WINDOW = 3600.0
@@ -76,7 +81,7 @@ def _rate_limit() -> None:
                  "vous revenez à la page précédente."))
 
 
-def _engine():  # noqa: ANN202
+def _engine() -> Engine:
     return state_engine(current_app.config)
 
 
@@ -139,11 +144,11 @@ def _check(form: FlaskForm, kind: str, record_id: str, proposed: dict, body: str
     return general
 
 
-def _render(status: int, **context: object):  # noqa: ANN202
+def _render(status: int, **context: object) -> ResponseReturnValue:
     return private(render_template("contribute/proposition.html", **context), status)
 
 
-def _correction(ident: str):  # noqa: ANN202
+def _correction(ident: str) -> ResponseReturnValue:
     meta, body, base = _current(ident)
     previous = _previous("correction")
     values = request.values  # the picks travel in the address or in hidden inputs
@@ -204,7 +209,7 @@ def _identifier(form: FlaskForm) -> str:
         .rstrip("-")
 
 
-def _new():  # noqa: ANN202
+def _new() -> ResponseReturnValue:
     previous = _previous("nouvelle")
     values = request.form if request.method == "POST" else MultiDict()
     step = current_step(values) if request.method == "POST" else STEPS[0]
@@ -288,17 +293,17 @@ def _blank() -> MultiDict:
 
 
 @bp.route("/proposer", methods=["GET", "POST"])
-def proposer():  # noqa: ANN201
+def proposer() -> ResponseReturnValue:
     return _new()
 
 
 @bp.route("/algorithmes/<ident>/corriger", methods=["GET", "POST"])
-def correction(ident: str):  # noqa: ANN201
+def correction(ident: str) -> ResponseReturnValue:
     return _correction(ident)
 
 
 @bp.route("/algorithmes/<ident>/signaler", methods=["GET", "POST"])
-def signaler(ident: str):  # noqa: ANN201
+def signaler(ident: str) -> ResponseReturnValue:
     meta, _body, base = _current(ident)
     previous = _previous("signalement")
     form: FlaskForm = SignalementForm()
@@ -323,7 +328,7 @@ def _by_token(token: str) -> subs.Submission:
 
 
 @bp.get("/contributions/<token>")
-def suivi(token: str):  # noqa: ANN201
+def suivi(token: str) -> ResponseReturnValue:
     sub = _by_token(token)
     changes: list = []
     if sub.has_file:
@@ -338,7 +343,7 @@ def suivi(token: str):  # noqa: ANN201
 
 
 @bp.get("/contributions/journal")
-def journal():  # noqa: ANN201
+def journal() -> ResponseReturnValue:
     """The public log of the maintainers' decisions: who decided what, when, and why."""
     response = private(render_template("contribute/journal.html",
                                        rows=subs.decisions(_engine())))

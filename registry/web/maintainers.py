@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import (
@@ -46,6 +47,10 @@ from registry.web.filters import en_francais
 from registry.web.forms import SafeForm
 from registry.web.ratelimit import forget, take
 from registry.web.responses import private
+
+if TYPE_CHECKING:
+    from flask.typing import ResponseReturnValue
+    from sqlalchemy.engine import Engine
 
 bp = Blueprint("maintainers", __name__, url_prefix="/mainteneurs")
 
@@ -118,12 +123,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("maintainers.file")
 
 
-def _engine():  # noqa: ANN202
+def _engine() -> Engine:
     return state_engine(current_app.config)
 
 
 @bp.before_request
-def _require_login():  # noqa: ANN202
+def _require_login() -> ResponseReturnValue | None:
     if request.endpoint in ("maintainers.connexion",):
         return None
     login = sessions.login_of(_engine(), session.get(SESSION_KEY))
@@ -138,7 +143,7 @@ def _require_login():  # noqa: ANN202
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-def connexion():  # noqa: ANN201
+def connexion() -> ResponseReturnValue:
     if not login_open():
         raise Forbidden(gettext("Les pages des mainteneurs sont fermées : aucun compte de "
                                 "mainteneur n'existe (créez-en un avec « %(commande)s »).",
@@ -169,7 +174,7 @@ def connexion():  # noqa: ANN201
 
 
 @bp.post("/deconnexion")
-def deconnexion():  # noqa: ANN201
+def deconnexion() -> ResponseReturnValue:
     form = FlaskForm()
     if form.validate_on_submit():
         sessions.close_session(_engine(), session.get(SESSION_KEY))
@@ -178,7 +183,7 @@ def deconnexion():  # noqa: ANN201
 
 
 @bp.get("")
-def file():  # noqa: ANN201
+def file() -> ResponseReturnValue:
     rows = subs.queue(_engine())
     return private(render_template("maintainers/file.html", rows=rows, statuses=subs.STATUSES,
                                     logout=FlaskForm(), me=current_maintainer()))
@@ -192,7 +197,7 @@ def _submission(ident: int) -> subs.Submission:
 
 
 @bp.get("/contributions/<int:ident>")
-def contribution(ident: int):  # noqa: ANN201
+def contribution(ident: int) -> ResponseReturnValue:
     sub = _submission(ident)
     changes, words, body, stale, lines = [], [], [], False, []
     if sub.has_file:
@@ -226,7 +231,7 @@ def _file_diff(sub: subs.Submission, path: Path) -> list[str]:
 
 
 @bp.post("/contributions/<int:ident>/accepter")
-def accepter(ident: int):  # noqa: ANN201
+def accepter(ident: int) -> ResponseReturnValue:
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -244,7 +249,7 @@ def accepter(ident: int):  # noqa: ANN201
 
 
 @bp.post("/contributions/<int:ident>/refuser")
-def refuser(ident: int):  # noqa: ANN201
+def refuser(ident: int) -> ResponseReturnValue:
     form = DecisionForm()
     if form.validate_on_submit():
         try:

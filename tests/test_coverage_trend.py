@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -156,6 +158,18 @@ def test_cli_shows_trend(cli, repo: Path, tmp_path: Path,
     assert (tmp_path / "instance" / "cache" / CACHE_NAME).is_file()
     text = cli("coverage", "--tendance", "--data", str(repo)).output
     assert "2025-03  5" in text
+
+
+def test_cli_writes_the_history_csv_like_the_site(cli, repo: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRY_INSTANCE", str(tmp_path / "instance"))
+    (repo / "f.md").unlink()
+    result = cli("coverage", "--csv", "--table", "historique", "--data", str(repo))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [r["date"][:10] for r in rows] == ["2025-01-10", "2025-01-28", "2025-03-03"]
+    assert [r["fiches"] for r in rows] == ["2", "4", "5"]
+    assert rows[0]["evaluation_interne_pourcentage"] == "50,0 %"
 
 
 def test_cli_trend_unavailable_is_said(cli, tmp_path: Path,

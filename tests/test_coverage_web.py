@@ -200,6 +200,11 @@ def test_api_and_csv_give_the_trend(app_history) -> None:
     rows = list(csv.DictReader(io.StringIO(
         client.get("/couverture.csv?table=tendance").data.decode())))
     assert rows[0]["mois"] == "2025-01" and rows[0]["evaluation_interne_pourcentage"] == "10,8 %"
+    commits = list(csv.DictReader(io.StringIO(
+        client.get("/couverture.csv?table=historique").data.decode())))
+    assert [r["date"][:10] for r in commits] == ["2025-01-15", "2025-03-02"]
+    assert commits[0]["fiches"] == "120" and commits[0]["fiches_invalides"] == "0"
+    assert commits[0]["evaluation_interne_n"] == "13" and commits[-1]["fiches"] == "119"
 
 
 # --- in a real browser ------------------------------------------------------------

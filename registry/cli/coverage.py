@@ -10,6 +10,7 @@ import click
 from registry import jsonout
 from registry.config import load_settings
 from registry.coverage.figures import CSV_TABLES, Coverage, compute, rows_to_csv, to_csv
+from registry.coverage.trend import CSV_TABLES as TREND_TABLES
 from registry.coverage.trend import Trend, csv_rows, trend
 from registry.records import catalogue as cat
 from registry.records.model import InvalidRecords, load_records
@@ -55,7 +56,7 @@ def trend_lines(result: Trend) -> list[str]:
 @click.option("--data", type=click.Path(path_type=Path), help="Dossier des fiches.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (celle de l'API).")
 @click.option("--csv", "as_csv", is_flag=True, help="Sortie CSV (voir --table).")
-@click.option("--table", type=click.Choice((*CSV_TABLES, "tendance")), default="criteres",
+@click.option("--table", type=click.Choice((*CSV_TABLES, *TREND_TABLES)), default="criteres",
               show_default=True, help="Tableau écrit par --csv.")
 @click.option("--tendance", is_flag=True,
               help="Ajouter l'évolution mensuelle tirée de l'historique git des fiches.")
@@ -78,13 +79,13 @@ def coverage(data: Path | None, as_json: bool, as_csv: bool, table: str,
                    "calculer la couverture.", err=True)
         sys.exit(1)
     cov = compute(records)
-    wants_trend = tendance or (as_csv and table == "tendance")
+    wants_trend = tendance or (as_csv and table in TREND_TABLES)
     history = trend(folder, Path(settings["INSTANCE"]) / "cache") if wants_trend else None
-    if as_csv and table == "tendance":
+    if as_csv and table in TREND_TABLES:
         if not history.available:
             click.echo(f"Évolution : {history.reason}.", err=True)
             sys.exit(1)
-        click.echo(rows_to_csv(csv_rows(history)), nl=False)
+        click.echo(rows_to_csv(csv_rows(history, table)), nl=False)
     elif as_csv:
         click.echo(to_csv(cov, table), nl=False)
     elif as_json:

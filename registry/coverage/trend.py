@@ -39,6 +39,12 @@ def month_label(month: str) -> str:
     return f"{MONTHS[int(number) - 1]} {year}"
 
 
+def _criteria(tous: dict[str, Figure], applicables: dict[str, Figure]) -> dict:
+    """The « criteres » object of a point of the trend or of the history (JSON)."""
+    return {k: {"tous": tous[k].as_dict(), "applicables": applicables[k].as_dict()}
+            for k in tous}
+
+
 @dataclass
 class TrendPoint:
     mois: str  # YYYY-MM
@@ -55,9 +61,7 @@ class TrendPoint:
     def as_dict(self) -> dict:
         return {"mois": self.mois, "libelle": self.libelle, "commit": self.commit,
                 "total": self.total, "fiches_invalides": self.invalides,
-                "criteres": {k: {"tous": self.tous[k].as_dict(),
-                                 "applicables": self.applicables[k].as_dict()}
-                             for k in self.tous}}
+                "criteres": _criteria(self.tous, self.applicables)}
 
 
 @dataclass
@@ -78,9 +82,7 @@ class HistoryPoint:
     def as_dict(self) -> dict:
         return {"date": self.date, "commit": self.commit, "total": self.total,
                 "fiches_invalides": self.invalides,
-                "criteres": {k: {"tous": self.tous[k].as_dict(),
-                                 "applicables": self.applicables[k].as_dict()}
-                             for k in self.tous}}
+                "criteres": _criteria(self.tous, self.applicables)}
 
 
 @dataclass
@@ -312,14 +314,23 @@ def trend(data_dir: Path, cache_dir: Path | None = None, until: date | None = No
     return Trend(True, "", points, computed, history)
 
 
-def csv_rows(result: Trend) -> list[dict]:
-    """One row per month: records, then n, N and percentage of each criterion (« tous »)."""
-    rows = []
-    for p in result.points:
-        row: dict = {"mois": p.mois, "commit": p.commit, "fiches": p.total}
-        for c in cat.CRITERIA:
-            f = p.tous[c.key]
-            row.update({f"{c.key}_n": f.n, f"{c.key}_N": f.N,
-                        f"{c.key}_pourcentage": f.pourcentage})
-        rows.append(row)
-    return rows
+CSV_TABLES = ("tendance", "historique")  # the trend's CSV tables (figures.CSV_TABLES: the others)
+
+
+def _columns(tous: dict[str, Figure]) -> dict:
+    """n, N and percentage of each criterion (« tous »), as CSV columns."""
+    row: dict = {}
+    for c in cat.CRITERIA:
+        f = tous[c.key]
+        row.update({f"{c.key}_n": f.n, f"{c.key}_N": f.N, f"{c.key}_pourcentage": f.pourcentage})
+    return row
+
+
+def csv_rows(result: Trend, table: str = "tendance") -> list[dict]:
+    """« tendance »: one row per month (records, then each criterion); « historique »: one
+    row per commit of the records folder (with the invalid records)."""
+    if table == "historique":
+        return [{"date": h.date, "commit": h.commit, "fiches": h.total,
+                 "fiches_invalides": h.invalides, **_columns(h.tous)} for h in result.history]
+    return [{"mois": p.mois, "commit": p.commit, "fiches": p.total, **_columns(p.tous)}
+            for p in result.points]

@@ -30,7 +30,7 @@ from registry.web.urls import external_url, site_url
 
 bp = Blueprint("coverage", __name__)
 
-CSV_TABLES = (*coverage.CSV_TABLES, "tendance", "historique")
+CSV_TABLES = (*coverage.CSV_TABLES, *coverage_trend.CSV_TABLES)
 RANKED = ("administration", "domaine", "statut", "type_technique")
 
 
@@ -160,19 +160,6 @@ def page() -> str:
         csv_tables=CSV_TABLES)
 
 
-def _history_rows(history: coverage_trend.Trend) -> list[dict]:
-    rows = []
-    for h in history.history:
-        row: dict = {"date": h.date, "commit": h.commit, "fiches": h.total,
-                     "fiches_invalides": h.invalides}
-        for c in cat.CRITERIA:
-            fig = h.tous[c.key]
-            row.update({f"{c.key}_n": fig.n, f"{c.key}_N": fig.N,
-                        f"{c.key}_pourcentage": fig.pourcentage})
-        rows.append(row)
-    return rows
-
-
 @bp.get("/couverture.csv")
 def csv_download() -> Response:
     table = request.args.get("table", "criteres")
@@ -180,12 +167,10 @@ def csv_download() -> Response:
         raise BadRequest(gettext("Tableau inconnu « %(tableau)s » : choisir parmi %(tableaux)s.",
                                  tableau=table[:40], tableaux=", ".join(CSV_TABLES)))
     f = requested()
-    if table in ("tendance", "historique"):
+    if table in coverage_trend.CSV_TABLES:
         if not f.history.available:
             raise Unavailable(gettext("Évolution : %(raison)s.", raison=f.history.reason))
-        rows = (coverage_trend.csv_rows(f.history) if table == "tendance"
-                else _history_rows(f.history))
-        text = coverage.rows_to_csv(rows)
+        text = coverage.rows_to_csv(coverage_trend.csv_rows(f.history, table))
     else:
         text = coverage.to_csv(f.cov, table)
     suffix = f"-{f.snapshot.short}" if f.snapshot else ""

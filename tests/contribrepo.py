@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from registry.build.pipeline import build
 from registry.config import PROJECT_ROOT, load_settings
 from tests.conftest import make_app
+from tests.recordfactory import write_record
 
 REAL_DATA = PROJECT_ROOT / "data" / "algorithms"
 
@@ -38,6 +39,15 @@ def commit_all(repo: Path, message: str, date: str, author: str = "Alice Martin"
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message, date=date, author=author)
     return git(repo, "rev-parse", "HEAD")
+
+
+def one_record_repo(repo: Path, message: str = "Add a record") -> Path:
+    """A repository holding one committed record, caf-essai (« Score d'essai de la CAF »),
+    dated 2025-01-10; returns the records folder."""
+    data = init_repo(repo)
+    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
+    commit_all(repo, message, "2025-01-10T10:00:00+01:00")
+    return data
 
 
 def copy_real_data(repo: Path, date: str = "2026-01-15T10:00:00+01:00") -> Path:

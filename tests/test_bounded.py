@@ -19,7 +19,7 @@ from registry.contributions import queue as subs
 from registry.rendering import MAX_NESTING, render_markdown
 from registry.web.contribute_forms import MAX_BODY
 from registry.web.limits import MAX_FILTER_VALUES, MAX_URL
-from tests.contribrepo import built_app, commit_all, form_values, init_repo, settings
+from tests.contribrepo import built_app, form_values, one_record_repo, settings
 from tests.recordfactory import write_record
 from tests.servers import Browser, Server, registry, site_env
 
@@ -80,9 +80,7 @@ def test_deep_nesting_is_shown_as_text_and_refused_by_the_form() -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("borne")
-    data = init_repo(root / "depot")
-    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
-    commit_all(root / "depot", "Add a record", "2025-01-10T10:00:00+01:00")
+    data = one_record_repo(root / "depot")
     app = built_app(data, root / "instance", CONTRIB_RATE_LIMIT=0)
     return {"app": app, "client": app.test_client(), "root": root,
             "settings": settings(data, root / "instance")}

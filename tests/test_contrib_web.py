@@ -15,15 +15,13 @@ from registry.state import state_engine
 from tests.contribrepo import (
     add_maintainer,
     built_app,
-    commit_all,
     copy_real_data,
     form_values,
     git,
-    init_repo,
+    one_record_repo,
     settings,
 )
 from tests.contribrepo import env as contrib_env
-from tests.recordfactory import write_record
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -31,9 +29,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def site(tmp_path: Path) -> dict:
     repo = tmp_path / "depot"
-    data = init_repo(repo)
-    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
-    commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
+    data = one_record_repo(repo)
     app = built_app(data, tmp_path / "instance")
     add_maintainer(settings(data, tmp_path / "instance"))
     return {"repo": repo, "data": data, "app": app, "client": app.test_client(),

@@ -25,10 +25,9 @@ from tests.contribrepo import (
     built_app,
     commit_all,
     form_values,
-    init_repo,
+    one_record_repo,
     settings,
 )
-from tests.recordfactory import write_record
 
 RECORD = "cnaf-score-risque"  # has nom_en, resume_en and description_en
 
@@ -194,9 +193,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def contrib_site(tmp_path: Path) -> dict:
     """A record with two versions in git, a maintainer, CSRF on (as in production)."""
     repo = tmp_path / "depot"
-    data = init_repo(repo)
-    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
-    commit_all(repo, "Ajout de la fiche", "2025-01-10T10:00:00+01:00")
+    data = one_record_repo(repo, "Ajout de la fiche")
     path = data / "caf-essai.md"
     path.write_text(path.read_text(encoding="utf-8").replace("statut: deploye",
                                                              "statut: suspendu"),

@@ -16,24 +16,13 @@ from registry.records.validate import check_file
 from registry.state import accounts as maintainers
 from registry.state import sessions, state_engine
 from tests.conftest import make_app, serving
-from tests.contribrepo import (
-    PASSWORD,
-    add_maintainer,
-    built_app,
-    commit_all,
-    git,
-    init_repo,
-    settings,
-)
-from tests.recordfactory import write_record
+from tests.contribrepo import PASSWORD, add_maintainer, built_app, git, one_record_repo, settings
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> dict:
     repo = tmp_path / "depot"
-    data = init_repo(repo)
-    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
-    commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
+    data = one_record_repo(repo)
     instance = tmp_path / "instance"
     app = built_app(data, instance)
     engine = state_engine(settings(data, instance))

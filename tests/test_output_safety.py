@@ -31,7 +31,15 @@ from registry.opendata.imports import import_csv, import_json
 from registry.records.model import load_records
 from registry.spreadsheet import TRIGGERS
 from registry.state import state_engine
-from tests.contribrepo import built_app, commit_all, form_values, git, init_repo, settings
+from tests.contribrepo import (
+    built_app,
+    commit_all,
+    form_values,
+    git,
+    init_repo,
+    one_record_repo,
+    settings,
+)
 from tests.recordfactory import administrations_of, record_meta, write_record
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -102,9 +110,7 @@ BAD_NUMBERS = ["nan", "NaN", "inf", "-inf", "Infinity", "1e999", "-5", "−5", "
 
 @pytest.fixture
 def site(tmp_path: Path) -> dict:
-    data = init_repo(tmp_path / "depot")
-    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
-    commit_all(tmp_path / "depot", "Add a record", "2025-01-10T10:00:00+01:00")
+    data = one_record_repo(tmp_path / "depot")
     app = built_app(data, tmp_path / "instance", CONTRIB_RATE_LIMIT=0, SITE_URL=SITE)
     return {"data": data, "tmp": tmp_path, "app": app, "client": app.test_client(),
             "engine": state_engine(settings(data, tmp_path / "instance"))}

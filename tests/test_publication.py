@@ -14,17 +14,14 @@ from registry.contributions import queue as subs
 from registry.records.validate import check_file
 from registry.state import accounts as maintainers
 from registry.state import state_engine
-from tests.contribrepo import add_maintainer, built_app, commit_all, form_values, git, init_repo
+from tests.contribrepo import add_maintainer, built_app, form_values, git, one_record_repo
 from tests.contribrepo import settings as site_settings
-from tests.recordfactory import write_record
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> dict:
     repo = tmp_path / "depot"
-    data = init_repo(repo)
-    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
-    commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
+    data = one_record_repo(repo)
     instance = tmp_path / "instance"
     app = built_app(data, instance)
     settings = site_settings(data, instance)

@@ -19,8 +19,7 @@ from registry.contributions import queue as subs
 from registry.records.validate import check_file
 from registry.state import state_engine
 from tests.conftest import serving
-from tests.contribrepo import add_maintainer, built_app, commit_all, git, init_repo, settings
-from tests.recordfactory import write_record
+from tests.contribrepo import add_maintainer, built_app, git, one_record_repo, settings
 from tests.servers import PYTHON, Browser
 
 PASSWORD = "mot-de-passe-assez-long"
@@ -33,9 +32,7 @@ while [ ! -e "$REGISTRE_RELEASE" ]; do sleep 0.05; done
 @pytest.fixture
 def site(tmp_path: Path) -> dict:
     repo = tmp_path / "depot"
-    data = init_repo(repo)
-    write_record(data, "caf-essai", nom="Score d'essai de la CAF")
-    commit_all(repo, "Add a record", "2025-01-10T10:00:00+01:00")
+    data = one_record_repo(repo)
     instance = tmp_path / "instance"
     app = built_app(data, instance)
     add_maintainer(settings(data, instance), password=PASSWORD)

@@ -8,6 +8,7 @@ between thousands); every other language is formatted by Babel from the CLDR dat
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from decimal import Decimal
@@ -47,6 +48,16 @@ def number_text(value: object, lang: str = SOURCE) -> str:
     most); anything but a number comes back as text."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return str(value)
+    if isinstance(value, int) and 0 <= value < _SMALL:
+        return _small_number(value, lang)
+    return format_decimal(value, format="#,##0.##", locale=lang)
+
+
+_SMALL = 100_000  # counts on the list page: each formatted once per process and language
+
+
+@functools.lru_cache(maxsize=4096)
+def _small_number(value: int, lang: str) -> str:
     return format_decimal(value, format="#,##0.##", locale=lang)
 
 

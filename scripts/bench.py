@@ -136,6 +136,12 @@ def search_times(idx: object, queries: list[str], repeat: int,
     return passes
 
 
+def progress(out: dict) -> None:
+    """What is measured so far, on stderr: a long run stopped half-way still tells it."""
+    print(json.dumps({k: v for k, v in out.items() if k != "warmup"}, default=str),
+          file=sys.stderr, flush=True)
+
+
 def run_one(size: int, workdir: Path, repeat: int) -> dict:
     from registry.config import load_settings
     from registry.records.model import load_records
@@ -148,16 +154,21 @@ def run_one(size: int, workdir: Path, repeat: int) -> dict:
     t = time.perf_counter()
     generate(data, size)
     out["generate_s"] = time.perf_counter() - t
+    progress(out)
     settings = load_settings({"DATA": str(data), "INSTANCE": str(instance),
                               "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite'}"})
     _, out["full_build_s"], out["full_build_cpu_s"] = timed_build(settings, full=True)
     out["rss_after_full_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["children_rss_after_full_mb"] = \
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    progress(out)
     victim = data / "algo-000007.md"
     victim.write_text(victim.read_text(encoding="utf-8").replace("## Description",
                       "## Description\n\nParagraphe modifié.", 1), encoding="utf-8")
     report, out["one_record_rebuild_s"], out["one_record_cpu_s"] = timed_build(settings)
     assert report.changed == ["algo-000007"] and not report.full, report
     _, out["noop_rebuild_s"], _ = timed_build(settings)
+    progress(out)
     cold = SearchIndex(instance, warm=False)  # as before issue 18: nothing done ahead
     cold.search("warm up")  # opens the index, facet bitmaps
     out["unwarmed_first_pass_p95_ms"] = percentile(search_times(cold, QUERIES, 1)[0], 95) * 1000
@@ -175,6 +186,7 @@ def run_one(size: int, workdir: Path, repeat: int) -> dict:
     filtered = search_times(idx, QUERIES[:5], repeat,
                             {"domaine": ["social"], "budget": ["publie", "inconnu"]})
     out["filtered_p95_ms"] = percentile([t for p in filtered for t in p], 95) * 1000
+    progress(out)
     idx.close()
     rows = [(r.id, r.meta["nom"], r.meta["resume"], r.administration_name,
              plain(render_markdown(r.body))) for r in load_records(data)]

@@ -88,13 +88,15 @@ def free_port() -> int:
 
 
 def start_server(data: Path, instance: Path, port: int, threads: int,
-                 workers: int = 0) -> subprocess.Popen:
+                 workers: int = 0, concurrency: int = 0) -> subprocess.Popen:
     env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
            "REGISTRY_STATE": str(Path(instance).parent / "state")}
     code = "from registry.cli import main; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, "serve", "--host", HOST, "--port",
                              str(port), "--threads", str(threads), "--workers",
-                             str(workers)], env=env, cwd=ROOT,
+                             str(workers),
+                             *(["--concurrency", str(concurrency)] if concurrency else [])],
+                            env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -5,6 +5,7 @@ no prefix search on a complete word, the ranking prior."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,40 @@ def test_prominence_prefers_documented_systems_in_use() -> None:
 
 
 WORDS = ["fiscal", "fiscaux", "contrôle", "de", "la", "DGFiP", "données", "et", "modèle", "x"]
+
+
+def _spans_by_analysing(text: str, terms: set[str], fragments: int = 2,
+                        maxchars: int = 300) -> list[tuple[int, int]]:
+    """The marked words as `mark` found them before it kept each text's words per process:
+    the analyser run over the text for every hit."""
+    spans: list[tuple[int, int]] = []
+    limit = None
+    for t in french_analyzer()(text, chars=True, mode="query"):
+        if limit is not None and t.startchar > limit:
+            break
+        if t.text in terms:
+            spans.append((t.startchar, t.endchar))
+            if limit is None:
+                limit = t.startchar + fragments * maxchars
+    return spans
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=400),
+       st.sets(st.sampled_from(["fiscal", "control", "dgfip", "model", "donne", "x"]),
+               max_size=4))
+def test_marked_words_are_the_analysers_whatever_was_asked_before(words: list[str],
+                                                                  terms: set[str]) -> None:
+    """`mark` keeps each text's analysed words between calls: asked with other words, or
+    again, about the same text, it marks exactly what the analyser finds for these words."""
+    text = " ".join(words)
+    mark(text, {"fiscal"})  # the text's words are now kept; other terms must not leak in
+    marked = mark(text, terms)
+    expected = [text[a:b] for a, b in _spans_by_analysing(text, terms)]
+    shown = [html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", marked)]
+    assert shown == expected[:len(shown)]
+    assert bool(shown) == bool(expected)
+    assert mark(text, terms) == marked
 
 
 @settings(max_examples=200, deadline=None)

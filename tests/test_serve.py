@@ -48,3 +48,44 @@ def test_serve_answers_on_loopback(built_instance: Path, workers: str) -> None:
         process.wait(timeout=20)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_admission_runs_at_most_the_limit_of_page_requests_at_once() -> None:
+    """`registry serve --concurrency`: GET and HEAD requests take a slot, in turn; a POST
+    (a form, perhaps a slow upload) is never held back, even with every slot taken."""
+    import threading
+
+    from registry.web.admission import Admission
+
+    inside, most, lock = 0, 0, threading.Lock()
+    release = threading.Event()
+
+    def app(environ: dict, start_response) -> list[bytes]:
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        if environ["REQUEST_METHOD"] == "GET":
+            release.wait(5)
+        with lock:
+            inside -= 1
+        start_response("200 OK", [])
+        return [environ["REQUEST_METHOD"].encode()]
+
+    gate = Admission(app, 2)
+    answers: list[bytes] = []
+    threads = [threading.Thread(target=lambda: answers.extend(
+        gate({"REQUEST_METHOD": "GET"}, lambda *a: None))) for _ in range(6)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 5
+    while inside < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)  # the four others are waiting for a slot, not inside
+    assert inside == 2
+    assert gate({"REQUEST_METHOD": "POST"}, lambda *a: None) == [b"POST"]  # not queued
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert answers == [b"GET"] * 6
+    assert most == 3  # two GETs, and the POST beside them

@@ -138,6 +138,30 @@ def test_facets_show_counts_as_links(client, records) -> None:
     assert page.find("legend", string=cat.CRITERIA[0].label)
 
 
+def test_facet_count_links_say_what_they_do(client, records) -> None:
+    """Each count link tells a screen reader whether it adds or removes the filter, in the
+    page's language, with the right plural and the administration's short label."""
+    page = soup(client.get("/algorithmes?domaine=fiscalite"))
+    hidden = [a.select_one(".visuellement-cache").get_text().strip()
+              for a in page.select("a.compte")]
+    assert "fiches — retirer le filtre Domaine : Fiscalité" in hidden
+    assert any(h.startswith("fiche") and "ajouter le filtre" in h for h in hidden)
+    assert not any("retirer" in h and "Fiscalité" not in h for h in hidden)
+    single = [h for h in hidden if h.startswith("fiche ")]
+    assert all("ajouter" in h or "retirer" in h for h in single)
+    administrations = [a for a in page.select("a.compte")
+                       if "filtre Administration" in a.get_text()]
+    assert administrations, "the administration facet has count links"
+    label = administrations[0].find_parent("li").find("label").get_text().strip()
+    assert administrations[0].get_text(" ").strip().endswith(f"Administration : {label}")
+    english = soup(client.get("/en/algorithmes?domaine=fiscalite"))
+    hidden_en = [a.select_one(".visuellement-cache").get_text().strip()
+                 for a in english.select("a.compte")]
+    assert any(h.startswith("records — remove the filter") for h in hidden_en)
+    assert any("add the filter" in h for h in hidden_en)
+    assert not any("ajouter" in h for h in hidden_en)
+
+
 def test_criterion_filter_from_home_link(client, records) -> None:
     key = "evaluation_externe"
     ids = result_ids(client.get(f"/algorithmes?{key}=publie&par_page=100"))

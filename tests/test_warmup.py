@@ -5,6 +5,7 @@ runs at a lower CPU priority than the servers."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -92,6 +93,25 @@ def test_a_serving_process_warms_a_published_build_while_the_previous_one_answer
     assert index.search("").total == old + 1
     assert totals <= {old, old + 1}
     assert index._gen.warmed is not None  # noqa: SLF001 - it was warmed before serving
+
+
+def test_a_serving_process_keeps_its_warmed_build_out_of_the_collectors_way(
+        tmp_path: Path) -> None:
+    """Once a build is warmed in a serving process, what is alive then is frozen: the
+    cyclic collector's full passes no longer walk the index and its caches. A process that
+    only searches (a build, a script) keeps its collector as it is."""
+    _, instance, _ = _site(tmp_path)
+    gc.unfreeze()
+    try:
+        SearchIndex(instance).search("fraude")
+        assert gc.get_freeze_count() == 0
+        served = SearchIndex(instance, background=True)
+        served.search("fraude")
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000, frozen
+        assert served._gen.warmed is not None  # noqa: SLF001 - frozen after its warm-up
+    finally:
+        gc.unfreeze()
 
 
 def test_the_build_waits_until_every_server_has_warmed_it(tmp_path: Path,

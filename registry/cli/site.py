@@ -119,26 +119,40 @@ def lower_priority(niceness: int) -> Iterator[int]:
                 pass  # not allowed to raise a priority: the command is ending anyway
 
 
+# Requests that run the application at once per process (registry.web.admission): pages are
+# CPU-bound Python and share one interpreter lock, so with 8 at once a cheap page waited
+# behind seven renders (p99 151 ms against 93 ms with 2, same throughput; docs/performance.md).
+# The threads stay for the connections: with 2 threads, 64 keep-alive clients starved.
+CONCURRENCY = 2
+THREADS = 8
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=0, type=int,
               help="Processus serveurs (défaut : un par cœur). 1 : un seul processus (waitress).")
-@click.option("--threads", default=8, show_default=True, type=int, help="Fils par processus.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.option("--threads", default=THREADS, show_default=True, type=int,
+              help="Fils par processus (connexions servies à la fois).")
+@click.option("--concurrency", default=CONCURRENCY, show_default=True, type=int,
+              help="Pages calculées à la fois par processus (les autres attendent leur tour).")
+def serve(host: str, port: int, workers: int, threads: int, concurrency: int) -> None:
     """Servir le site avec un serveur WSGI de production (gunicorn, ou waitress)."""
     workers = workers or os.cpu_count() or 1
+    concurrency = max(1, min(concurrency, threads))
     _check_start()
     click.echo(f"Registre servi sur http://{host}:{port}/ ({workers} processus × {threads} "
                "fils ; Ctrl+C pour arrêter)", err=True)
     if workers > 1:
-        _gunicorn(host, port, workers, threads)
+        _gunicorn(host, port, workers, threads, concurrency)
     else:
         from waitress import serve as waitress_serve
 
         from registry import create_app
+        from registry.web.admission import Admission
 
-        waitress_serve(create_app(), host=host, port=port, threads=threads, ident="registre",
+        waitress_serve(Admission(create_app(), concurrency), host=host, port=port,
+                       threads=threads, ident="registre",
                        max_request_header_size=MAX_HEADER_BYTES)
 
 
@@ -157,7 +171,7 @@ def _check_start() -> None:
         sys.exit(1)
 
 
-def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+def _gunicorn(host: str, port: int, workers: int, threads: int, concurrency: int) -> None:
     """Several processes: search is CPU-bound Python, threads alone share one core."""
     from gunicorn.app.base import BaseApplication
 
@@ -175,8 +189,9 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
 
         def load(self) -> Flask:  # called in each worker after fork: one index each
             from registry import create_app
+            from registry.web.admission import Admission
 
-            return create_app()
+            return Admission(create_app(), concurrency)  # type: ignore[return-value]
 
     Server().run()
 

@@ -4,6 +4,7 @@ the marked words (``plain_excerpt``, for the API and the exports)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape, unescape
 
@@ -17,6 +18,16 @@ def _highlight_analyzer() -> FrenchAnalyzer:
     if not _ANALYZERS:
         _ANALYZERS.append(french_analyzer())
     return _ANALYZERS[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _words(text: str) -> dict[str, tuple[tuple[int, int, int], ...]]:
+    """Analysed word -> its (rank, start, end) in `text`: the analyser runs once per excerpt
+    text and process (the same summaries come back in many result pages), not once per hit."""
+    found: dict[str, list[tuple[int, int, int]]] = {}
+    for rank, t in enumerate(_highlight_analyzer()(text, chars=True, mode="query")):
+        found.setdefault(t.text, []).append((rank, t.startchar, t.endchar))
+    return {word: tuple(places) for word, places in found.items()}
 
 
 _MARK_SPLIT = re.compile(r"(</?mark>)")
@@ -55,15 +66,16 @@ def mark(text: str, terms: set[str], fragments: int = 2, surround: int = 90,
          maxchars: int = 300) -> str:
     """Escaped passages of `text` around its words whose analysed form is in `terms`, each
     word in <mark>; "" if none. Passages are the first ones, joined by " … "."""
+    words = _words(text)
+    hits = sorted(hit for term in terms.intersection(words) for hit in words[term])
     spans: list[tuple[int, int]] = []
     limit = None
-    for t in _highlight_analyzer()(text, chars=True, mode="query"):
-        if limit is not None and t.startchar > limit:
+    for _, startchar, endchar in hits:
+        if limit is not None and startchar > limit:
             break
-        if t.text in terms:
-            spans.append((t.startchar, t.endchar))
-            if limit is None:
-                limit = t.startchar + fragments * maxchars
+        spans.append((startchar, endchar))
+        if limit is None:
+            limit = startchar + fragments * maxchars
     out, i, previous, passages = [], 0, 0, 0
     while i < len(spans) and passages < fragments:
         passages += 1

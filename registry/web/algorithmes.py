@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_translations, gettext, lazy_gettext
+from markupsafe import Markup
 
 from registry.cada.deadlines import PHRASES_EN, next_deadline
 from registry.coverage import figures as coverage
@@ -91,6 +93,7 @@ class FacetOption:
     coche: bool
     ident: str
     href: str
+    aide: Markup  # what the count link does, for screen readers
 
 
 def facet_options(state: dict, results: Results, name: str) -> list[FacetOption]:
@@ -99,10 +102,23 @@ def facet_options(state: dict, results: Results, name: str) -> list[FacetOption]
     counts = [(fv.valeur, fv.nombre) for fv in results.facettes.get(name, [])]
     shown = {value for value, _ in counts}
     counts += [(value, 0) for value in selected if value not in shown]
-    return [FacetOption(value, value_label(name, value), count, value in selected,
-                        facet_id(name, value),
-                        state_url(state, filters=toggled(state["filters"], name, value)))
-            for value, count in counts]
+    legende = facet_label(name)
+    translations = get_translations()  # once per facet, not once per value
+    labels = administration_labels(get_store()) if name == "administration" else None
+    options = []
+    for value, count in counts:
+        label = labels.get(value, value) if labels is not None else value_label(name, value)
+        checked = value in selected
+        aide = translations.ngettext(
+            "fiche — retirer le filtre %(legende)s : %(valeur)s",
+            "fiches — retirer le filtre %(legende)s : %(valeur)s", count) if checked else \
+            translations.ngettext("fiche — ajouter le filtre %(legende)s : %(valeur)s",
+                                  "fiches — ajouter le filtre %(legende)s : %(valeur)s", count)
+        options.append(FacetOption(
+            value, label, count, checked, facet_id(name, value),
+            state_url(state, filters=toggled(state["filters"], name, value)),
+            Markup(aide) % {"legende": legende, "valeur": label}))
+    return options
 
 
 def toggled(filters: dict[str, list[str]], name: str, value: str) -> dict[str, list[str]]:
@@ -130,6 +146,7 @@ def value_label(name: str, value: str) -> str:
     return cat.choice_label(name, value, current_language())
 
 
+@functools.lru_cache(maxsize=8192)
 def facet_id(name: str, value: str) -> str:
     """A stable, unique and valid HTML id for a facet value's checkbox."""
     return f"f-{name}-{hashlib.sha1(value.encode()).hexdigest()[:10]}"

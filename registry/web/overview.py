@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import current_app, g
 
 from registry.coverage import figures as coverage
 from registry.db.store import AdministrationSummary, Store, to_record
@@ -41,8 +41,15 @@ class Overview:
 
 
 def _generation(store: Store) -> str:
+    """The served build, read once per request (the facet labels of a list page ask for it
+    once per value)."""
+    known = g.get("registry_generation")
+    if known is not None and known[0] is store:
+        return known[1]
     info = store.build_info()
-    return f"{info.get('generation', '')}|{info.get('built_at', '')}"
+    generation = f"{info.get('generation', '')}|{info.get('built_at', '')}"
+    g.registry_generation = (store, generation)
+    return generation
 
 
 def _compute(store: Store) -> Overview:

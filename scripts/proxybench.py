@@ -104,7 +104,7 @@ def main() -> None:
                    cwd=ROOT, check=True, capture_output=True)
     ids = sorted(p.stem for p in data.glob("*.md"))
     upstream = load.free_port()
-    server = load.start_server(data, instance, upstream, 0)
+    server = load.start_server(data, instance, upstream, loadtest.THREADS)
     proxy = None
     try:
         pages = [f"/algorithmes/{quote(i)}" for i in ids]

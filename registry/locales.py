@@ -48,16 +48,14 @@ def number_text(value: object, lang: str = SOURCE) -> str:
     most); anything but a number comes back as text."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return str(value)
-    if isinstance(value, int) and 0 <= value < _SMALL:
-        return _small_number(value, lang)
+    if isinstance(value, int):
+        return _integer_text(value, lang)
     return format_decimal(value, format="#,##0.##", locale=lang)
 
 
-_SMALL = 100_000  # counts on the list page: each formatted once per process and language
-
-
 @functools.lru_cache(maxsize=4096)
-def _small_number(value: int, lang: str) -> str:
+def _integer_text(value: int, lang: str) -> str:
+    """Integers (the list page's facet counts) formatted once per process and language."""
     return format_decimal(value, format="#,##0.##", locale=lang)
 
 

@@ -21,6 +21,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -87,10 +88,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def site_env(data: Path, instance: Path) -> dict[str, str]:
+    """The environment of a `registry` command on `data`, with its instance folder and the
+    state store beside it."""
+    return {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
+            "REGISTRY_STATE": str(Path(instance).parent / "state")}
+
+
+def copy_real_records(workdir: Path) -> tuple[Path, Path]:
+    """The real records copied into `workdir` (with the administrations and references that
+    sit beside them in schema 2): (records folder, instance folder to build)."""
+    data = workdir / "data"
+    shutil.copytree(ROOT / "data" / "algorithms", data)
+    for folder in ("administrations", "references"):
+        shutil.copytree(ROOT / "data" / folder, workdir / folder, dirs_exist_ok=True)
+    return data, workdir / "instance"
+
+
 def start_server(data: Path, instance: Path, port: int, threads: int,
                  workers: int = 0, concurrency: int = 0) -> subprocess.Popen:
-    env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
-           "REGISTRY_STATE": str(Path(instance).parent / "state")}
+    env = site_env(data, instance)
     code = "from registry.cli import main; main()"
     proc = subprocess.Popen([sys.executable, "-c", code, "serve", "--host", HOST, "--port",
                              str(port), "--threads", str(threads), "--workers",

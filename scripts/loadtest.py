@@ -232,10 +232,6 @@ def page():
 """
 
 
-CEILING_SERVERS = (("sync", ["-k", "sync"]), ("gthread, {t} threads", ["-k", "gthread"]),
-                   ("gthread, 8 threads", ["-k", "gthread", "--threads", "8"]))
-
-
 def ceiling(workdir: Path, clients: int, duration: float, threads: int) -> dict:
     """A trivial Flask + Jinja page under `gunicorn -w 2` on the same machine, by the same
     clients: what this machine and these clients can do at most. The best of three worker
@@ -244,9 +240,9 @@ def ceiling(workdir: Path, clients: int, duration: float, threads: int) -> dict:
     weakness, which would flatter the mix."""
     (workdir / "ceiling_app.py").write_text(CEILING_APP)
     best: dict = {}
-    setups = {label.format(t=threads): [*flags, "--threads", str(threads)]
-              if flags[-1] == "gthread" else flags for label, flags in CEILING_SERVERS}
-    # with the server's 8 threads, the second and third setups are one (same label)
+    setups = {f"gthread, {n} threads": ["-k", "gthread", "--threads", str(n)]
+              for n in sorted({threads, 8})}  # one entry when the server runs 8 threads
+    setups["sync"] = ["-k", "sync"]
     for label, flags in setups.items():
         port = load.free_port()
         server = subprocess.Popen(
@@ -346,14 +342,10 @@ def main() -> None:
     args = parser.parse_args()
     args.threads = args.threads or THREADS
     shutil.rmtree(args.workdir, ignore_errors=True)
-    data, instance, extra = args.workdir / "data", args.workdir / "instance", \
-        args.workdir / "extra"
-    shutil.copytree(ROOT / "data" / "algorithms", data)
-    for folder in ("administrations", "references"):  # beside the records (schema 2)
-        shutil.copytree(ROOT / "data" / folder, args.workdir / folder, dirs_exist_ok=True)
+    data, instance = load.copy_real_records(args.workdir)
+    extra = args.workdir / "extra"
     _module("bench_corpus").generate(ROOT / "data" / "algorithms", extra, args.extra, seed=7)
-    env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
-           "REGISTRY_STATE": str(Path(instance).parent / "state")}
+    env = load.site_env(data, instance)
     command = [sys.executable, "-m", "registry.cli", "build"]
 
     def build(*flags: str) -> int:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
@@ -92,15 +91,11 @@ def main() -> None:
     if not Path(nginx).exists():
         raise SystemExit("nginx n'est pas installé (apt-get install nginx)")
     shutil.rmtree(args.workdir, ignore_errors=True)
-    data, instance = args.workdir / "data", args.workdir / "instance"
-    shutil.copytree(ROOT / "data" / "algorithms", data)
-    for folder in ("administrations", "references"):
-        shutil.copytree(ROOT / "data" / folder, args.workdir / folder, dirs_exist_ok=True)
+    data, instance = load.copy_real_records(args.workdir)
     for folder in ("cache", "tmp", "statique"):
         (args.workdir / folder).mkdir()
-    env = {**os.environ, "REGISTRY_DATA": str(data), "REGISTRY_INSTANCE": str(instance),
-           "REGISTRY_STATE": str(args.workdir / "state")}
-    subprocess.run([sys.executable, "-m", "registry.cli", "build", "--full"], env=env,
+    subprocess.run([sys.executable, "-m", "registry.cli", "build", "--full"],
+                   env=load.site_env(data, instance),
                    cwd=ROOT, check=True, capture_output=True)
     ids = sorted(p.stem for p in data.glob("*.md"))
     upstream = load.free_port()

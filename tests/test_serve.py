@@ -89,3 +89,20 @@ def test_admission_runs_at_most_the_limit_of_page_requests_at_once() -> None:
         t.join(10)
     assert answers == [b"GET"] * 6
     assert most == 3  # two GETs, and the POST beside them
+
+
+def test_both_servers_run_the_site_behind_the_admission_gate(built_instance: Path,
+                                                             monkeypatch) -> None:
+    """What gunicorn's workers and waitress load: the site, wrapped in the gate with the
+    `--concurrency` asked for, answering pages."""
+    from werkzeug.test import Client
+
+    from registry.cli.site import serving_app
+    from registry.web.admission import Admission
+
+    monkeypatch.setenv("REGISTRY_INSTANCE", str(built_instance))
+    app = serving_app(3)
+    assert isinstance(app, Admission) and app.limit == 3
+    response = Client(app).get("/algorithmes?q=fraude")
+    assert response.status_code == 200
+    assert "dgfip-cfvr" in response.get_data(as_text=True)

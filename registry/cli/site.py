@@ -19,7 +19,7 @@ from registry.state import StateUnavailable
 from registry.state.legacy import legacy_queue_present, migrate_legacy_queue
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from registry.web.admission import Admission
 
 # Requests bounded on every server (the application refuses a longer address itself, in
 # French, below these: registry.web.limits.MAX_URL).
@@ -148,12 +148,17 @@ def serve(host: str, port: int, workers: int, threads: int, concurrency: int) ->
     else:
         from waitress import serve as waitress_serve
 
-        from registry import create_app
-        from registry.web.admission import Admission
+        waitress_serve(serving_app(concurrency), host=host, port=port, threads=threads,
+                       ident="registre", max_request_header_size=MAX_HEADER_BYTES)
 
-        waitress_serve(Admission(create_app(), concurrency), host=host, port=port,
-                       threads=threads, ident="registre",
-                       max_request_header_size=MAX_HEADER_BYTES)
+
+def serving_app(concurrency: int) -> Admission:
+    """The application `registry serve` runs in each process (gunicorn worker or waitress):
+    the site, at most `concurrency` page requests at once (registry.web.admission)."""
+    from registry import create_app
+    from registry.web.admission import Admission
+
+    return Admission(create_app(), concurrency)
 
 
 def _check_start() -> None:
@@ -187,11 +192,8 @@ def _gunicorn(host: str, port: int, workers: int, threads: int, concurrency: int
                                "proc_name": "registre"}.items():
                 self.cfg.set(key, value)
 
-        def load(self) -> Flask:  # called in each worker after fork: one index each
-            from registry import create_app
-            from registry.web.admission import Admission
-
-            return Admission(create_app(), concurrency)  # type: ignore[return-value]
+        def load(self) -> Admission:  # called in each worker after fork: one index each
+            return serving_app(concurrency)
 
     Server().run()
 

@@ -104,16 +104,17 @@ def facet_options(state: dict, results: Results, name: str) -> list[FacetOption]
     counts += [(value, 0) for value in selected if value not in shown]
     legende = facet_label(name)
     translations = get_translations()  # once per facet, not once per value
-    labels = administration_labels(get_store()) if name == "administration" else None
     options = []
     for value, count in counts:
-        label = labels.get(value, value) if labels is not None else value_label(name, value)
-        checked = value in selected
-        aide = translations.ngettext(
-            "fiche — retirer le filtre %(legende)s : %(valeur)s",
-            "fiches — retirer le filtre %(legende)s : %(valeur)s", count) if checked else \
-            translations.ngettext("fiche — ajouter le filtre %(legende)s : %(valeur)s",
-                                  "fiches — ajouter le filtre %(legende)s : %(valeur)s", count)
+        label, checked = value_label(name, value), value in selected
+        if checked:
+            aide = translations.ngettext("fiche — retirer le filtre %(legende)s : %(valeur)s",
+                                         "fiches — retirer le filtre %(legende)s : %(valeur)s",
+                                         count)
+        else:
+            aide = translations.ngettext("fiche — ajouter le filtre %(legende)s : %(valeur)s",
+                                         "fiches — ajouter le filtre %(legende)s : %(valeur)s",
+                                         count)
         options.append(FacetOption(
             value, label, count, checked, facet_id(name, value),
             state_url(state, filters=toggled(state["filters"], name, value)),

@@ -106,3 +106,67 @@ def test_both_servers_run_the_site_behind_the_admission_gate(built_instance: Pat
     response = Client(app).get("/algorithmes?q=fraude")
     assert response.status_code == 200
     assert "dgfip-cfvr" in response.get_data(as_text=True)
+
+
+def _listening_sockets(pid: int, port: int) -> set[str]:
+    """Inodes of the listening TCP sockets on `port` that process `pid` holds."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                listening.add(fields[9])
+    held = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            held.add(target[8:-1])
+    return listening & held
+
+
+def test_each_worker_listens_on_its_own_socket(built_instance: Path) -> None:
+    """gunicorn's workers each listen with SO_REUSEPORT: the kernel spreads connections
+    over them (one shared socket let keep-alive clients that connect at once all land on
+    one worker, docs/performance.md)."""
+    from tests.servers import Server
+
+    env = dict(os.environ, REGISTRY_INSTANCE=str(built_instance))
+    with Server(env, workers=2, threads=2) as server:
+        master = server.proc.pid
+        deadline = time.monotonic() + 30
+        while True:
+            workers = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/status")
+                       if f"PPid:\t{master}\n" in _read(p)]
+            sockets = {pid: _listening_sockets(pid, server.port) for pid in workers}
+            if len(workers) == 2 and all(sockets.values()):
+                break
+            assert time.monotonic() < deadline, sockets
+            time.sleep(0.2)
+        first, second = sockets.values()
+        assert first and second and not first & second, sockets
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def test_serve_refuses_a_port_already_listened_on(built_instance: Path) -> None:
+    """A second server on a busy port would share it silently (SO_REUSEPORT): `registry
+    serve` says so in French and exits 1, before starting any worker."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = dict(os.environ, REGISTRY_INSTANCE=str(built_instance))
+        done = subprocess.run([sys.executable, "-m", "registry.cli", "serve", "--port",
+                               str(port), "--workers", "2"], env=env, capture_output=True,
+                              text=True, timeout=60, check=False)
+    assert done.returncode == 1, done.stderr
+    assert f"l'adresse 127.0.0.1:{port} est déjà utilisée" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -72,6 +72,35 @@ def test_the_first_page_of_the_frequent_queries_is_ready_before_any_request(
     assert index.search("contrôle caf").total == before + 1
 
 
+def test_the_site_figures_of_a_build_are_computed_before_it_is_published(
+        tmp_path: Path, state_root: Path) -> None:
+    """The figures over every record (home, coverage, AI Act readiness, labels) of a new
+    build are in the site's cache under that build's name once the build returns, before
+    any request: the first home page after a build computes none of them, and shows the
+    new build's."""
+    from registry.web import create_app
+
+    data, instance, settings = _site(tmp_path)
+    app = create_app({"DATA": str(data), "INSTANCE": str(instance),
+                      "STATE": str(state_root / "figures"), "TESTING": True})
+    client = app.test_client()
+    assert client.get("/").status_code == 200  # opens the index, computes the first figures
+    first = next(iter(app.extensions["registry_overview"].values()))["overview"].total
+    write_record(data, "algo-compte", nom="Algorithme compté")
+    build(settings)  # in this process: its indexes run the site's hook after the commit
+    name = (instance / POINTER).read_text().strip()
+    figures = app.extensions["registry_overview"].get(name)
+    assert figures is not None, list(app.extensions["registry_overview"])
+    assert {"overview", "coverage", "aiact", "administration_labels",
+            "english_names"} <= set(figures)
+    assert figures["overview"].total == first + 1
+    computed = dict(figures)
+    assert client.get("/").status_code == 200
+    assert client.get("/couverture").status_code == 200
+    assert all(app.extensions["registry_overview"][name][k] is v for k, v in computed.items())
+    assert client.get("/api/v1/couverture").get_json()["total"] == first + 1
+
+
 def test_a_serving_process_warms_a_published_build_while_the_previous_one_answers(
         tmp_path: Path, state_root: Path) -> None:
     """Nobody announced it (WARM_WAIT 0): the watcher warms it, the previous build answers
@@ -93,6 +122,17 @@ def test_a_serving_process_warms_a_published_build_while_the_previous_one_answer
     assert index.search("").total == old + 1
     assert totals <= {old, old + 1}
     assert index._gen.warmed is not None  # noqa: SLF001 - it was warmed before serving
+
+
+def test_a_serving_process_is_waited_for_from_its_first_request(tmp_path: Path) -> None:
+    """A serving process says which build it serves as soon as it opens one, not at its
+    watcher's next look: a build announced meanwhile waits for it to warm the new one,
+    instead of publishing before it and leaving it on the previous build."""
+    _, instance, _ = _site(tmp_path)
+    index = SearchIndex(instance, background=True)
+    index.search("fraude")
+    mine = [s for s in handover.servers(instance) if s.ident == index.ident]
+    assert [s.ready for s in mine] == [index.published()[0]]
 
 
 def test_a_serving_process_keeps_its_warmed_build_out_of_the_collectors_way(
@@ -134,7 +174,11 @@ def test_the_build_waits_until_every_server_has_warmed_it(tmp_path: Path,
         current = (instance / POINTER).read_text().strip()
         ready = _ready(instance)
         assert ready and set(ready.values()) == {current}, ready
+        figured = {s.ident: s.figures for s in handover.servers(instance)
+                   if s.ident in ready}
+        assert set(figured.values()) == {current}, figured  # figures computed, then served
         assert not (instance / handover.NEXT).exists()
+        assert not (instance / handover.COMMITTED).exists()
         for server in (one, two):
             assert _get(server, "/api/v1/algorithmes?par_page=1")["total"] == 8
 
@@ -185,3 +229,27 @@ def test_registry_build_runs_at_a_lower_priority(tmp_path: Path, state_root: Pat
         assert int(store.build_info()["nice"]) == os.getpriority(os.PRIO_PROCESS, 0)
     finally:
         store.close()
+
+
+def test_background_work_pauses_in_proportion_to_its_work() -> None:
+    """registry.pacing.Pacer, on a clock of its own: after each step, a thread that may take
+    half of the interpreter has paused as long as it worked (in pauses of at least 5 ms of
+    work); a thread that may take all of it never pauses."""
+    from registry.pacing import Pacer
+
+    clock, pauses = [100.0], []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        clock[0] += seconds
+
+    pace = Pacer(0.5, clock=lambda: clock[0], sleep=sleep)
+    for work in (0.002, 0.002, 0.002, 0.010, 0.001):
+        clock[0] += work
+        pace()
+    assert [round(p, 6) for p in pauses] == [0.006, 0.010]  # 2+2+2 ms, then 10 ms
+    pauses.clear()
+    whole = Pacer(1.0, clock=lambda: clock[0], sleep=sleep)
+    clock[0] += 1.0
+    whole()
+    assert pauses == []

@@ -231,6 +231,8 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
         except BaseException:
             search.discard_index(staged)
             raise
+    # the serving processes compute their figures of the committed build, then it is served
+    search.announce_commit(instance, staged, float(settings.get("WARM_WAIT") or 0))
     search.publish_index(instance, staged)
     return report, {p.record.id: p.exports for p in prepared}
 

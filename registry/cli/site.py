@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -144,6 +145,7 @@ def serve(host: str, port: int, workers: int, threads: int, concurrency: int) ->
     click.echo(f"Registre servi sur http://{host}:{port}/ ({workers} processus × {threads} "
                "fils ; Ctrl+C pour arrêter)", err=True)
     if workers > 1:
+        _check_port(host, port)
         _gunicorn(host, port, workers, threads, concurrency)
     else:
         from waitress import serve as waitress_serve
@@ -176,6 +178,24 @@ def _check_start() -> None:
         sys.exit(1)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse to start on an address already listened on. Each gunicorn worker listens on
+    its own socket (`reuse_port`): the kernel spreads the connections over the workers
+    (with one shared socket, clients that connect at once could all land on one worker and
+    stay there, one core working while the other idled: docs/performance.md). A second
+    server started on the same port would then share it silently; this plain bind, without
+    SO_REUSEPORT, fails as soon as anything listens there."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine
+            probe.bind((host, port))
+    except OSError as exc:
+        click.echo(f"Démarrage impossible : l'adresse {host}:{port} est déjà utilisée ou "
+                   f"n'est pas disponible ({exc.strerror}). Choisissez un autre port "
+                   "(--port) ou arrêtez le serveur qui l'occupe.", err=True)
+        sys.exit(1)
+
+
 def _gunicorn(host: str, port: int, workers: int, threads: int, concurrency: int) -> None:
     """Several processes: search is CPU-bound Python, threads alone share one core."""
     from gunicorn.app.base import BaseApplication
@@ -189,7 +209,8 @@ def _gunicorn(host: str, port: int, workers: int, threads: int, concurrency: int
                                "limit_request_fields": 100,
                                "limit_request_field_size": MAX_REQUEST_LINE,
                                "errorlog": "-", "loglevel": "warning",
-                               "proc_name": "registre"}.items():
+                               "proc_name": "registre",
+                               "reuse_port": True}.items():  # one socket per worker
                 self.cfg.set(key, value)
 
         def load(self) -> Admission:  # called in each worker after fork: one index each

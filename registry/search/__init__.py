@@ -3,7 +3,8 @@
 Narrow interface (the rest of the code imports these names from ``registry.search``):
 - build side (registry.search.staging): ``stage_index(instance, entries, deletions,
   full)`` writes a new index folder, ``announce_index`` has the serving processes warm it,
-  ``publish_index(instance, staged)`` switches to it atomically;
+  ``announce_commit`` has them run their hooks once the database is committed (the site's
+  figures), ``publish_index(instance, staged)`` switches to it atomically;
 - read side (registry.search.serving): ``SearchIndex(instance)`` is opened once per
   process, keeps a pool of searchers and follows new builds; ``SearchIndex.search(query,
   filters, page, per_page, sort)`` returns ``Results`` (registry.search.results: total,
@@ -23,6 +24,7 @@ from registry.search.results import SORTS, FacetValue, Hit, Results, SearchUnava
 from registry.search.serving import SearchIndex
 from registry.search.staging import (
     POINTER,
+    announce_commit,
     announce_index,
     current_name,
     discard_index,
@@ -31,6 +33,6 @@ from registry.search.staging import (
 )
 
 __all__ = ["FACETS", "POINTER", "SORTS", "Entry", "FacetValue", "Hit", "Results", "SearchIndex",
-           "SearchUnavailable", "announce_index", "current_name", "discard_index",
-           "french_analyzer", "mark", "plain_excerpt", "prominence", "publish_index",
-           "stage_index"]
+           "SearchUnavailable", "announce_commit", "announce_index", "current_name",
+           "discard_index", "french_analyzer", "mark", "plain_excerpt", "prominence",
+           "publish_index", "stage_index"]

@@ -8,8 +8,12 @@
    ready, rewritten every few seconds: a file older than ALIVE seconds is a process gone);
 3. the build waits until every living server has the new folder ready (at most
    ``WARM_WAIT`` seconds: a slow or stuck server never blocks publication for long), then
-   commits the database and switches ``index.current``: each server then serves the
-   warmed folder at its next request, without any cold start.
+   commits the database;
+4. it writes the folder's name into ``index.committed``: each server computes what its
+   pages show of the whole new build (the figures of the home and coverage pages…, its
+   ``SearchIndex`` hooks), still answering with the previous one, and says so in its file;
+5. the build waits for that as in 3, then switches ``index.current``: each server then
+   serves the warmed folder, and its figures, at its next request, without any cold start.
 
 A server that cannot write its file (a read-only copy of the instance) is not waited for:
 it warms the new build when it sees ``index.current`` change, serving the previous one
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NEXT = "index.next"
+COMMITTED = "index.committed"
 SERVERS = Path("cache") / "servers"
 ALIVE = 15.0  # seconds: a server file not rewritten for longer is a process gone
 REFRESH = 5.0  # seconds between two rewrites of a server's file
@@ -40,11 +45,13 @@ class Server:
     host: str
     ready: str  # the index folder it serves or has warmed, ready to serve
     age: float  # seconds since its file was written
+    figures: str = ""  # the committed folder whose figures it has computed
 
-
-def next_name(instance: Path) -> str | None:
+def next_name(instance: Path, name: str = NEXT) -> str | None:
+    """The folder announced in `index.next` (or, with `name=COMMITTED`, in
+    `index.committed`), or None."""
     try:
-        return (Path(instance) / NEXT).read_text().strip() or None
+        return (Path(instance) / name).read_text().strip() or None
     except OSError:
         return None
 
@@ -55,30 +62,31 @@ def _write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def announce(instance: Path, staged: Path) -> None:
-    _write(Path(instance) / NEXT, staged.name)
+def announce(instance: Path, staged: Path, name: str = NEXT) -> None:
+    _write(Path(instance) / name, staged.name)
 
 
 def withdraw(instance: Path, staged: Path) -> None:
     """The announced folder is published or abandoned: no longer to be warmed."""
-    if next_name(instance) == staged.name:
-        try:
-            (Path(instance) / NEXT).unlink()
-        except OSError:
-            pass
+    for name in (NEXT, COMMITTED):
+        if next_name(instance, name) == staged.name:
+            try:
+                (Path(instance) / name).unlink()
+            except OSError:
+                pass
 
 
 def server_ident(counter: int) -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{counter}"
 
 
-def register(instance: Path, ident: str, ready: str) -> bool:
+def register(instance: Path, ident: str, ready: str, figures: str = "") -> bool:
     """Write this server's file; False when the instance cannot be written (not waited for)."""
     folder = Path(instance) / SERVERS
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder / ident, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                                           "ready": ready}))
+                                           "ready": ready, "figures": figures}))
         return True
     except OSError:
         return False
@@ -103,7 +111,7 @@ def servers(instance: Path) -> list[Server]:
             age = now - path.stat().st_mtime
             data = json.loads(path.read_text())
             out.append(Server(path.name, int(data["pid"]), str(data["host"]),
-                              str(data["ready"]), age))
+                              str(data["ready"]), age, str(data.get("figures", ""))))
         except (OSError, ValueError, KeyError, TypeError):
             continue
         if age > 20 * ALIVE:
@@ -126,16 +134,21 @@ def _alive(server: Server) -> bool:
     return True
 
 
-def wait_until_warm(instance: Path, staged: Path, wait: float) -> list[Server]:
+def wait_until_warm(instance: Path, staged: Path, wait: float,
+                    stage: str = "ready") -> list[Server]:
     """Wait (at most `wait` seconds) until every living server, other than this process's,
-    has `staged` ready; returns those still not ready at the deadline."""
+    has `staged` ready (or, `stage="figures"`, its figures computed); returns those still
+    not done at the deadline."""
+    if stage not in ("ready", "figures"):
+        raise ValueError(stage)
     deadline = time.monotonic() + wait
     while True:
-        pending = [s for s in servers(instance) if _alive(s) and s.ready != staged.name
+        pending = [s for s in servers(instance)
+                   if _alive(s) and getattr(s, stage) != staged.name
                    and not (s.pid == os.getpid() and s.host == socket.gethostname())]
         if not pending or time.monotonic() >= deadline:
             if pending:
-                log.warning("publishing %s before %d server(s) warmed it", staged.name,
-                            len(pending))
+                log.warning("publishing %s before %d server(s) were %s", staged.name,
+                            len(pending), "warm" if stage == "ready" else "done with figures")
             return pending
         time.sleep(0.1)

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from whoosh import index as windex
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
+from registry.pacing import Pacer
 from registry.search import handover, warmup
 from registry.search.document import FACETS, FIELD_BOOSTS, SPELLING_FIELD
 from registry.search.results import SORTS, UNREADABLE, Results, SearchUnavailable, run
@@ -31,6 +32,7 @@ from registry.search.staging import POINTER, current_name
 
 log = logging.getLogger("registry.search")
 WATCH_EVERY = 0.5  # seconds between two looks of a serving process at index.next
+WATCHER_SHARE = 0.5  # of the interpreter a serving process's warm-up takes from requests
 
 
 def settle_heap() -> None:
@@ -78,10 +80,11 @@ class _Generation:
         self.engine(searcher)
         return self._bitmaps
 
-    def warm(self, previous: _Generation | None = None) -> dict[str, float]:
+    def warm(self, previous: _Generation | None = None, share: float = 1.0) -> dict[str, float]:
         """Do ahead what the first requests would do (registry.search.warmup): per-build
         tables, the biggest posting lists, the first page of the frequent queries (the
-        previous build's most asked ones among them)."""
+        previous build's most asked ones among them); taking at most `share` of the
+        interpreter (registry.pacing)."""
         s = self.ix.searcher()
         try:
             reader = s.reader()
@@ -110,7 +113,7 @@ class _Generation:
                                             warmup.key_of("", {}, 1, 20, "nom"))
 
             self.warmed = warmup.warm(prepare, lambda: warmup.common_terms(reader, FIELD_BOOSTS),
-                                      score, run, keys)
+                                      score, run, keys, Pacer(share))
         finally:
             with self._lock:
                 self.idle.append(s)
@@ -142,6 +145,9 @@ class SearchIndex:
       same way, the previous build answering meanwhile;
     - otherwise the request that first sees a new pointer opens and warms it.
 
+    Once the build's database is committed, and before it is published, the hooks
+    (``add_hook``: the site's figures over every record) are run for it: by the build for
+    this process's indexes, by the watcher for the others (``index.committed``).
     ``warm=False`` serves cold (for comparisons)."""
 
     _counter = 0
@@ -156,6 +162,8 @@ class SearchIndex:
         self._ready: dict[str, _Generation] = {}  # warmed, not yet served
         self._waiting: tuple[int, int] | None = None  # a published pointer not ready yet
         self._failed: set[str] = set()  # folders whose warm-up failed
+        self._hooks: list[Callable[[str], bool]] = []
+        self._hooked: str | None = None  # the last committed folder the hooks ran for
         SearchIndex._counter += 1
         self.ident = handover.server_ident(SearchIndex._counter)
         with _LIVE_LOCK:
@@ -173,12 +181,34 @@ class SearchIndex:
             return None
         return gen.name, gen.published_at
 
-    def prepare(self, staged: Path) -> None:
-        """Open and warm `staged` now, to serve it as soon as it is published."""
+    def add_hook(self, hook: Callable[[str], bool]) -> None:
+        """`hook(name)` runs once a build's database is committed, before the folder `name`
+        is published; it returns False when it is no longer wanted (its site is gone)."""
+        with self._lock:
+            self._hooks.append(hook)
+
+    def committed(self, name: str) -> None:
+        """The build of folder `name` has committed its database: run the hooks for it."""
+        if name == self._hooked:
+            return
+        with self._lock:
+            hooks = list(self._hooks)
+        for hook in hooks:
+            try:
+                if not hook(name):
+                    with self._lock:
+                        self._hooks.remove(hook)
+            except Exception:  # noqa: BLE001 - the page computes it on first request instead
+                log.exception("before publishing %s", name)
+        self._hooked = name
+
+    def prepare(self, staged: Path, share: float = 1.0) -> None:
+        """Open and warm `staged` now, to serve it as soon as it is published (taking at
+        most `share` of the interpreter: the watcher leaves half to the requests)."""
         if not self.warm or staged.name in self._ready:
             return
         fresh = _Generation(staged)
-        fresh.warm(self._gen)
+        fresh.warm(self._gen, share)
         with self._lock:
             for old in [n for n in self._ready if n != staged.name]:
                 self._ready.pop(old).close()
@@ -207,9 +237,12 @@ class SearchIndex:
         fresh.published_at = published_at
         if self._gen is not None and self._gen is not fresh:
             self._gen.close()
+        first = self._gen is None
         self._gen, self._pointer, self._waiting = fresh, pointer, None
         for other in [n for n in self._ready if n != fresh.name]:
             self._ready.pop(other).close()
+        if first and self.background:  # from now on a build waits for this process too
+            handover.register(self.instance, self.ident, fresh.name, self._hooked or "")
         return fresh
 
     def _generation(self) -> _Generation:
@@ -254,12 +287,15 @@ class SearchIndex:
                     or name in self._failed or not (self.instance / name).is_dir():
                 continue
             try:
-                self.prepare(self.instance / name)
+                self.prepare(self.instance / name, WATCHER_SHARE)
             except Exception:  # noqa: BLE001 - logged; the request path reports it
                 log.exception("warming %s failed", name)
                 self._failed.add(name)
         ready = next(iter(self._ready), None) or self._gen.name
-        handover.register(self.instance, self.ident, ready)
+        committed = handover.next_name(self.instance, handover.COMMITTED)
+        if committed and committed in (ready, self._gen.name):
+            self.committed(committed)
+        handover.register(self.instance, self.ident, ready, self._hooked or "")
 
     @contextmanager
     def searcher(self) -> Iterator[tuple[_Generation, Searcher]]:
@@ -326,7 +362,9 @@ def _watch(ref: weakref.ref) -> None:
         if index is None or not index.instance.is_dir():
             return
         try:
-            state = (handover.next_name(index.instance),
+            state = (index._gen is None,  # noqa: SLF001 - the watcher is part of the class
+                     handover.next_name(index.instance),
+                     handover.next_name(index.instance, handover.COMMITTED),
                      (index.instance / POINTER).stat().st_mtime_ns)
             if state != seen or time.monotonic() - written > handover.REFRESH:
                 index.watch_once()

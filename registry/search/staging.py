@@ -92,6 +92,20 @@ def announce_index(instance: Path, staged: Path, wait: float) -> None:
         handover.wait_until_warm(instance, staged, wait)
 
 
+def announce_commit(instance: Path, staged: Path, wait: float) -> None:
+    """After the database is committed, before publication: have every process serving
+    `instance` run its hooks for `staged` (the site's figures over every record), waiting at
+    most `wait` seconds for them; this process's own indexes run them now. `wait` 0: tell
+    only this process's indexes."""
+    from registry.search.serving import live_indexes
+
+    for index in live_indexes(instance):
+        index.committed(staged.name)
+    if wait > 0:
+        handover.announce(instance, staged, handover.COMMITTED)
+        handover.wait_until_warm(instance, staged, wait, "figures")
+
+
 def publish_index(instance: Path, staged: Path) -> None:
     """Atomically point readers to `staged`. The previous folder is kept (a reader may be
     opening it right now); older ones and leftovers of interrupted builds are removed."""

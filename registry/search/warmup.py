@@ -118,24 +118,29 @@ def frequent_keys(previous: ResultsCache | None, facet_values: dict[str, list[st
     return list(keys.items())
 
 
-def warm(prepare: Callable[[], None], terms: Callable[[], list[tuple[str, str]]],
+def warm(prepare: Callable[[], None], terms: Callable[[], list[tuple[str, str]]],  # noqa: PLR0913
          score: Callable[[str, str], None], run: Callable[[Key, int], None],
-         keys: Callable[[], list[tuple[Key, int]]]) -> dict[str, float]:
-    """Run the warm-up steps; returns what each took (seconds) and how much it did."""
+         keys: Callable[[], list[tuple[Key, int]]],
+         pace: Callable[[], None] = lambda: None) -> dict[str, float]:
+    """Run the warm-up steps; returns what each took (seconds) and how much it did.
+    `pace()` is called after each step (registry.pacing: a serving process's watcher)."""
     report: dict[str, float] = {}
     started = time.perf_counter()
     prepare()
+    pace()
     report["tables_s"] = time.perf_counter() - started
     step = time.perf_counter()
     chosen = terms()
     for fieldname, word in chosen:
         score(fieldname, word)
+        pace()
     report["terms"] = len(chosen)
     report["terms_s"] = time.perf_counter() - step
     step = time.perf_counter()
     wanted = keys()
     for key, hits in wanted:
         run(key, hits)
+        pace()
     report["pages"] = len(wanted)
     report["pages_s"] = time.perf_counter() - step
     report["total_s"] = time.perf_counter() - started

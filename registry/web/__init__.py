@@ -11,7 +11,17 @@ from registry.config import load_settings
 from registry.paths import STATIC, TEMPLATES
 from registry.state.legacy import migrate_quietly
 from registry.state.secrets import shared_secret
-from registry.web import caching, errors, i18n, limits, ratelimit, resources, security, urls
+from registry.web import (
+    caching,
+    errors,
+    i18n,
+    limits,
+    overview,
+    ratelimit,
+    resources,
+    security,
+    urls,
+)
 from registry.web.responses import StrictJSONProvider
 
 # Modules of registry.web that expose a blueprint `bp`, in registration order.
@@ -41,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     limits.init_app(app)  # first: before the CSRF check and any other work
     csrf.init_app(app)
     resources.init_app(app)
+    overview.init_app(app)  # the figures of each build, computed before it is published
     errors.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)

@@ -11,13 +11,14 @@ from registry.coverage import readiness
 from registry.law import aiact
 from registry.opendata import eudb
 from registry.web.i18n import current_language
-from registry.web.overview import per_build
+from registry.web.overview import before_publication, per_build
 from registry.web.resources import get_store
 
 bp = Blueprint("aiact", __name__)
 
 
 @bp.app_template_global("ai_act_readiness")
+@before_publication
 def current_readiness() -> readiness.Readiness:
     """The figures of the current build (also a template global, for the coverage block)."""
     store = get_store()

@@ -24,7 +24,7 @@ from registry.web.api import respond
 from registry.web.errors import BadRequest, NotFound, Unavailable
 from registry.web.filters import etats as etat_labels
 from registry.web.i18n import PREFIXES, current_language
-from registry.web.overview import cached
+from registry.web.overview import before_publication, cached
 from registry.web.resources import get_store
 from registry.web.urls import external_url, site_url
 
@@ -58,6 +58,7 @@ def current_trend(until: date | None = None) -> coverage_trend.Trend:
     return coverage_trend.trend(_data(), Path(config["INSTANCE"]) / "cache", until=until)
 
 
+@before_publication
 def current_coverage() -> coverage.Coverage:
     """The figures over every record, computed once per build (registry.web.overview)."""
     store = get_store()

@@ -1,29 +1,46 @@
-"""Figures that need every record (home page, administrations), cached per build generation.
+"""Figures that need every record (home page, administrations), cached per build.
 
 Pages must not scan all the records on each request: the figures below are computed once
-for each build (``Store.build_info()`` generation and date) and kept in memory until the
-next build is published.
+for each build (the index folder this process serves, like the ETags of
+registry.web.caching; the database's build generation when no index is served) and kept
+in memory until the next build is published. They are computed before it is published:
+once the build has committed its database, this process's ``SearchIndex`` runs the hook
+of ``init_app`` for it (registry.search.handover), which computes every figure registered
+with ``@before_publication`` under the new build's name, while the pages still show the
+previous one. So the first request after a build does not compute them.
 """
 
 from __future__ import annotations
 
 import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 
 from registry.coverage import figures as coverage
 from registry.db.store import AdministrationSummary, Store, to_record
 from registry.records import catalogue as cat
 from registry.records.model import Record
+from registry.web.resources import get_search, get_store
 
 if TYPE_CHECKING:
     from registry.db.models import Algorithme
 
 _LOCK = threading.Lock()
 MAX_ADMIN_PAGES = 2000  # bound on the per-administration cache
+BUILDS_KEPT = 2  # the build served and the one about to be
+_WARMERS: list[Callable[[], object]] = []  # computed for a build before it is published
+
+
+def before_publication(warmer: Callable[[], object]) -> Callable[[], object]:
+    """Decorator: `warmer()` (run in an application context) fills a per-build figure;
+    it is run for each new build before that build is published."""
+    _WARMERS.append(warmer)
+    return warmer
 
 
 @dataclass
@@ -42,12 +59,16 @@ class Overview:
 
 def _generation(store: Store) -> str:
     """The served build, read once per request (the facet labels of a list page ask for it
-    once per value)."""
+    once per value): the index folder this process serves, else the database's build."""
     known = g.get("registry_generation")
     if known is not None and known[0] is store:
         return known[1]
-    info = store.build_info()
-    generation = f"{info.get('generation', '')}|{info.get('built_at', '')}"
+    published = get_search().published()
+    if published is not None:
+        generation = published[0]
+    else:
+        info = store.build_info()
+        generation = f"base:{info.get('generation', '')}|{info.get('built_at', '')}"
     g.registry_generation = (store, generation)
     return generation
 
@@ -88,19 +109,51 @@ def _pooled(records: list[Record]) -> coverage.Figure:
 
 
 def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
-    """`compute()` once per build generation (and per process), under `name`."""
-    cache = current_app.extensions.setdefault("registry_overview", {})
+    """`compute()` once per build (and per process), under `name`."""
+    builds = current_app.extensions.setdefault("registry_overview", OrderedDict())
     key = _generation(store)
-    if cache.get("key") != key:
+    cache = builds.get(key)
+    if cache is None:
         with _LOCK:
-            if cache.get("key") != key:
-                cache.clear()
-                cache["key"] = key
+            cache = builds.setdefault(key, {})
+            while len(builds) > BUILDS_KEPT:
+                builds.popitem(last=False)
     if name not in cache:
         with _LOCK:
             if name not in cache:
                 cache[name] = compute()
     return cache[name]
+
+
+def warm(app: Flask, build: str) -> None:
+    """Compute every figure of `build` (an index folder whose database is committed) now,
+    in an application context of `app`, before `build` is served."""
+    with app.app_context():
+        g.registry_generation = (get_store(), build)
+        for warmer in _WARMERS:
+            warmer()
+
+
+def init_app(app: Flask) -> None:
+    """Have this process's search index run `warm` for each build before publishing it."""
+    ref = weakref.ref(app)
+
+    def hook(build: str) -> bool:
+        site = ref()
+        if site is None:
+            return False
+        warm(site, build)
+        return True
+
+    app.extensions["registry_search"].add_hook(hook)
+
+
+@before_publication
+def _figures() -> None:
+    store = get_store()
+    get_overview(store)
+    administration_labels(store)
+    english_names(store)
 
 
 def administration_labels(store: Store) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/loadtest.py [--clients 16,64] [--duration 60] [--extra 25]
                                          [--workdir /tmp/registry-loadtest] [--write-doc]
+                                         [--client wrk|python] [--warmup 5]
 
 Copies the real records (data/algorithms, with data/administrations and data/references)
 to a work folder, builds them and starts the production server (`registry serve`, see
@@ -13,7 +14,16 @@ Reported: throughput, p50/p95/p99, errors (anything but 200, or no answer), and
 consistency: every search answer's total (API and HTML) must be the one of the build
 before or the one after the rebuild, never a half-built index. Then the same clients run
 against a trivial Flask + Jinja page under `gunicorn -w 2` (the ceiling of this machine
-and these clients) and the mix's throughput is given as a share of it. `--write-doc`
+and these clients) and the mix's throughput is given as a share of it.
+
+The clients are wrk (scripts/wrkclient.py; `--client wrk`, the default when it is
+installed: `apt-get install wrk`), asking a mix of 50 000 requests drawn in advance in
+three runs: before the rebuild, for exactly as long as it runs, and after (after a
+`--warmup` of 5 s, reported but not counted: a server process's first requests open its
+index and fill its caches, a cold start of the process, not of a build); one Python
+client beside it checks the totals and times each kind of request. `--client python` uses
+Python keep-alive clients instead, which time and check every request but take CPU from
+the server and count their own waits for the interpreter. `--write-doc`
 replaces the « Load with a rebuild » section of docs/performance.md. Only 127.0.0.1 is
 contacted; every loop is bounded in time.
 """
@@ -58,6 +68,7 @@ def _module(name: str) -> ModuleType:
 
 
 load = _module("load")  # free_port, start_server, QUERIES
+wrkclient = _module("wrkclient")
 
 
 def search_paths() -> list[str]:
@@ -107,6 +118,84 @@ def snapshot(port: int, paths: list[str]) -> dict[str, int | None]:
     return out
 
 
+def draw(rng: random.Random, searches: list[str], others: list[str], varied: bool) -> str:
+    """One request of the mix. With `varied`, 22.5 % are two words drawn at random (rarely
+    asked twice: they measure the engine, not the caches)."""
+    value = rng.random()
+    if varied and value < 0.225:
+        words = " ".join(rng.sample(load.WORDS, 2))
+        return "/algorithmes?" + urlencode({"q": words}) if value < 0.15 else \
+            "/api/v1/algorithmes?" + urlencode({"q": words})
+    return rng.choice(searches) if value < 0.45 else rng.choice(others)
+
+
+def probe(port: int, searches: list[str], others: list[str], stop: threading.Event,
+          out: dict) -> None:
+    """One Python client asking the same mix while wrk loads the server, until `stop`: its
+    answers give the consistency check (wrk does not read totals) and the latency per kind
+    of request as one more client sees it."""
+    rng = random.Random(1)
+    samples, errors = [], []
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    begin = time.monotonic()
+    while not stop.is_set():
+        path = draw(rng, searches, others, varied=True)
+        started = time.monotonic()
+        try:
+            status, body = fetch(conn, path)
+            total = total_of(path, body) if status == 200 else None
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            status, total = 0, None
+            errors.append(f"{path}: {exc!r}")
+        samples.append((started - begin, time.monotonic() - started, path, status, total))
+    conn.close()
+    out.update(samples=samples, errors=errors)
+
+
+def wrk_mix(port: int, clients: int, duration: float,  # noqa: PLR0913
+            searches: list[str], others: list[str], rebuild: Callable[[], object],
+            workdir: Path, warmup: float) -> tuple[dict, dict]:
+    """The mix asked by wrk (`clients` connections, 50 000 requests drawn in advance, in
+    turn) with the rebuild in the middle (wrkclient.phased_run), and the probe beside it."""
+    rng = random.Random(clients)
+    mix = [draw(rng, searches, others, varied=True) for _ in range(50_000)]
+    stop, probed = threading.Event(), {}
+    prober = threading.Thread(target=probe, args=(port, searches, others, stop, probed))
+    prober.start()
+    try:
+        phased = wrkclient.phased_run(port, mix, clients, workdir, duration, rebuild, warmup)
+    finally:
+        stop.set()
+        prober.join()
+    return phased, probed
+
+
+def wrk_summary(phased: dict, probed: dict, before: dict, after: dict) -> dict:
+    """The figures of summarise(): throughput, latencies and errors from wrk's phases,
+    consistency and per-kind latencies from the probe."""
+    runs = list(phased["phases"].values())
+    during = phased["phases"]["reconstruction"]
+    checked = summarise({"samples": probed["samples"], "errors": probed["errors"],
+                         "build": {}, "wall": phased["wall"]}, before, after)
+    return {**checked, "requetes": sum(r["requetes"] for r in runs),
+            "debit": wrkclient.rate(runs),
+            **{f"p{p}": wrkclient.pooled(runs, p) for p in (50, 95, 99)},
+            "max": max(r["max"] for r in runs),
+            "p95_reconstruction": wrkclient.pooled([during], 95),
+            "p99_reconstruction": wrkclient.pooled([during], 99),
+            "pendant": during["requetes"],
+            "erreurs": sum(r["erreurs"] for r in runs) + len(probed["errors"]),
+            "reconstruction": phased["build"],
+            "vu_par": ", as one Python client beside wrk sees them",
+            "phases": {name: {"debit": wrkclient.rate([r]), "p50": wrkclient.pooled([r], 50),
+                              "p99": wrkclient.pooled([r], 99), "max": r["max"]}
+                       for name, r in [*phased["phases"].items(),
+                                       ("échauffement (non compté)", phased["echauffement"])]
+                       if r is not None}}
+
+
 def clients_run(port: int, clients: int, duration: float, searches: list[str],
                 others: list[str], rebuild: Callable[[], object],
                 varied: bool = False) -> dict:
@@ -123,13 +212,7 @@ def clients_run(port: int, clients: int, duration: float, searches: list[str],
         rng = random.Random(seed)
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         while time.monotonic() < stop:
-            draw = rng.random()
-            if varied and draw < 0.225:
-                words = " ".join(rng.sample(load.WORDS, 2))
-                path = "/algorithmes?" + urlencode({"q": words}) if draw < 0.15 else \
-                    "/api/v1/algorithmes?" + urlencode({"q": words})
-            else:
-                path = rng.choice(searches) if draw < 0.45 else rng.choice(others)
+            path = draw(rng, searches, others, varied)
             started = time.monotonic()
             try:
                 status, body = fetch(conn, path)
@@ -232,7 +315,8 @@ def page():
 """
 
 
-def ceiling(workdir: Path, clients: int, duration: float, threads: int) -> dict:
+def ceiling(workdir: Path, clients: int, duration: float, threads: int,
+            use_wrk: bool) -> dict:
     """A trivial Flask + Jinja page under `gunicorn -w 2` on the same machine, by the same
     clients: what this machine and these clients can do at most. The best of three worker
     setups (sync, gthread with the server's threads, gthread with 8), each for half the
@@ -259,14 +343,22 @@ def ceiling(workdir: Path, clients: int, duration: float, threads: int) -> dict:
                 except OSError:
                     assert time.monotonic() < deadline, "the ceiling server did not start"
                     time.sleep(0.2)
-            run = clients_run(port, clients, max(duration / 2, 10), ["/"], ["/"], lambda: 0)
+            if use_wrk:
+                run = wrkclient.run(port, ["/"], clients, workdir, duration=max(duration / 2, 10))
+                result = {"requetes": run["requetes"], "debit": wrkclient.rate([run]),
+                          "p50": wrkclient.pooled([run], 50), "p99": wrkclient.pooled([run], 99),
+                          "erreurs": run["erreurs"]}
+            else:
+                run = clients_run(port, clients, max(duration / 2, 10), ["/"], ["/"],
+                                  lambda: 0)
+                latencies = [s[1] for s in run["samples"]]
+                result = {"requetes": len(latencies), "debit": len(latencies) / run["wall"],
+                          "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
+                          "erreurs": len(run["errors"])}
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=20)
-        latencies = [s[1] for s in run["samples"]]
-        result = {"requetes": len(latencies), "debit": len(latencies) / run["wall"],
-                  "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
-                  "erreurs": len(run["errors"]), "serveur": label}
+        result["serveur"] = label
         print(f"plafond ({result['serveur']}) : {result['debit']:.0f} req/s, "
               f"p99 {result['p99']:.1f} ms", flush=True)
         if result["debit"] > best.get("debit", 0):
@@ -291,8 +383,10 @@ def machine() -> str:
 
 
 def table(results: dict[int, dict], ceilings: dict[int, dict], records: int, extra: int,
-          duration: float, load_before: str) -> str:
+          duration: float, load_before: str, client: str = "python") -> str:
+    clients_are = {"wrk": "wrk (one thread)", "python": "Python keep-alive clients"}[client]
     lines = [f"{records} real records (+{extra} added for the rebuild), {duration:g} s per run, "
+             f"clients: {clients_are}, "
              "`registry serve` defaults (gunicorn, one worker per core), clients and server "
              f"on the same machine: {machine()}; load average before the runs: {load_before}.",
              "",
@@ -312,7 +406,13 @@ def table(results: dict[int, dict], ceilings: dict[int, dict], records: int, ext
                      f"{c['debit']:.0f}, {c['p99']:.1f} ms ({c['serveur']}) | "
                      f"{100 * r['debit'] / max(c['debit'], 1):.0f} % |")
     for clients, r in results.items():
-        lines += ["", f"Per kind of request ({clients} clients):", "",
+        if "phases" in r:
+            lines += ["", f"Per phase ({clients} clients):", "",
+                      "| phase | req/s | p50 (ms) | p99 (ms) | max (ms) |",
+                      "| --- | ---: | ---: | ---: | ---: |"]
+            lines += [f"| {name} | {f['debit']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
+                      f"{f['max']:.1f} |" for name, f in r["phases"].items()]
+        lines += ["", f"Per kind of request ({clients} clients{r.get('vu_par', '')}):", "",
                   "| kind | share | p50 (ms) | p99 (ms) |", "| --- | ---: | ---: | ---: |"]
         lines += [f"| {name} | {100 * k['part']:.0f} % | {k['p50']:.1f} | {k['p99']:.1f} |"
                   for name, k in r["par_type"].items()]
@@ -339,6 +439,11 @@ def main() -> None:
                         help="pages calculées à la fois par processus (défaut : registry serve)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/registry-loadtest"))
     parser.add_argument("--write-doc", action="store_true")
+    parser.add_argument("--warmup", type=float, default=5.0,
+                        help="secondes de charge avant la mesure (wrk ; non comptées)")
+    parser.add_argument("--client", choices=("wrk", "python"),
+                        default="wrk" if wrkclient.available() else "python",
+                        help="wrk (C, par défaut s'il est installé) ou les clients Python")
     args = parser.parse_args()
     args.threads = args.threads or THREADS
     shutil.rmtree(args.workdir, ignore_errors=True)
@@ -372,10 +477,16 @@ def main() -> None:
                     shutil.copy(path, data / path.name)
                 return build("--full")
 
-            run = clients_run(port, clients, args.duration, searches, others, rebuild,
-                              varied=True)
-            after = snapshot(port, searches)
-            results[clients] = summarise(run, before, after)
+            if args.client == "wrk":
+                phased, probed = wrk_mix(port, clients, args.duration, searches, others,
+                                         rebuild, args.workdir, args.warmup)
+                after = snapshot(port, searches)
+                results[clients] = wrk_summary(phased, probed, before, after)
+            else:
+                run = clients_run(port, clients, args.duration, searches, others, rebuild,
+                                  varied=True)
+                after = snapshot(port, searches)
+                results[clients] = summarise(run, before, after)
             r = results[clients]
             print(f"{clients} clients : {r['requetes']} requêtes, {r['debit']:.0f} req/s, "
                   f"p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, "
@@ -385,11 +496,13 @@ def main() -> None:
     finally:
         load.stop_server(server)
     for clients in results:
-        ceilings[clients] = ceiling(args.workdir, clients, args.duration, args.threads)
+        ceilings[clients] = ceiling(args.workdir, clients, args.duration, args.threads,
+                                    args.client == "wrk")
         c = ceilings[clients]
         print(f"plafond, {clients} clients : {c['debit']:.0f} req/s, p99 {c['p99']:.1f} ms, "
               f"{c['erreurs']} erreur(s)", flush=True)
-    report = table(results, ceilings, len(ids), args.extra, args.duration, load_before)
+    report = table(results, ceilings, len(ids), args.extra, args.duration, load_before,
+                   args.client)
     print(report)
     if args.write_doc:
         write_doc(report)

@@ -80,8 +80,9 @@ SETTINGS: tuple[Setting, ...] = (
             "est alors lue dans X-Forwarded-For (ProxyFix). 0 : l'adresse de la connexion."),
     Setting("WARM_WAIT", 60,
             "Secondes qu'une construction attend, au plus, que chaque processus serveur ait "
-            "préchauffé le nouvel index avant de le publier. 0 : publier sans attendre (les "
-            "serveurs le préchauffent alors en servant encore l'ancien)."),
+            "préchauffé le nouvel index, puis, une fois la base enregistrée, qu'il ait "
+            "calculé ses chiffres de la nouvelle construction, avant de la publier. 0 : "
+            "publier sans attendre (les serveurs le font alors en servant encore l'ancien)."),
     Setting("PAGE_CACHE_MB", 64,
             "Mégaoctets de pages publiques rendues gardées en mémoire par processus jusqu'à la "
             "construction suivante (servies sans nouveau rendu). 0 : aucune."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import Flask
 
 from registry.build.pipeline import build
 from registry.config import load_settings
@@ -103,7 +104,7 @@ def test_json_carries_the_figures_and_the_dates(small: dict) -> None:
     assert {c["id"] for c in data["categories"]} == set(aiact.CATEGORIES)
 
 
-def _latest(app: object) -> dict:
+def _latest(app: Flask) -> dict:
     """The figures of the newest build this process knows (registry.web.overview)."""
     return list(app.extensions["registry_overview"].values())[-1]
 

@@ -231,9 +231,10 @@ def _apply(settings: dict, data: Path, instance: Path, full: bool,
         except BaseException:
             search.discard_index(staged)
             raise
-    # the serving processes compute their figures of the committed build, then it is served
-    search.announce_commit(instance, staged, float(settings.get("WARM_WAIT") or 0))
-    search.publish_index(instance, staged)
+    try:  # the serving processes compute their figures of the committed build, then it is
+        search.announce_commit(instance, staged, float(settings.get("WARM_WAIT") or 0))
+    finally:  # served: the database is committed, so publishing is the consistent outcome
+        search.publish_index(instance, staged)
     return report, {p.record.id: p.exports for p in prepared}
 
 

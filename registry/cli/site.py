@@ -142,10 +142,11 @@ def serve(host: str, port: int, workers: int, threads: int, concurrency: int) ->
     workers = workers or os.cpu_count() or 1
     concurrency = max(1, min(concurrency, threads))
     _check_start()
+    if workers > 1:
+        _check_port(host, port)
     click.echo(f"Registre servi sur http://{host}:{port}/ ({workers} processus × {threads} "
                "fils ; Ctrl+C pour arrêter)", err=True)
     if workers > 1:
-        _check_port(host, port)
         _gunicorn(host, port, workers, threads, concurrency)
     else:
         from waitress import serve as waitress_serve

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ class Server:
     age: float  # seconds since its file was written
     figures: str = ""  # the committed folder whose figures it has computed
 
+
 def next_name(instance: Path, name: str = NEXT) -> str | None:
     """The folder announced in `index.next` (or, with `name=COMMITTED`, in
     `index.committed`), or None."""
@@ -57,7 +59,7 @@ def next_name(instance: Path, name: str = NEXT) -> str | None:
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(text)
     os.replace(tmp, path)
 

@@ -80,11 +80,12 @@ class _Generation:
         self.engine(searcher)
         return self._bitmaps
 
-    def warm(self, previous: _Generation | None = None, share: float = 1.0) -> dict[str, float]:
+    def warm(self, previous: _Generation | None = None,
+             pace: Callable[[], None] | None = None) -> dict[str, float]:
         """Do ahead what the first requests would do (registry.search.warmup): per-build
         tables, the biggest posting lists, the first page of the frequent queries (the
-        previous build's most asked ones among them); taking at most `share` of the
-        interpreter (registry.pacing)."""
+        previous build's most asked ones among them); `pace()` after each step
+        (registry.pacing)."""
         s = self.ix.searcher()
         try:
             reader = s.reader()
@@ -113,7 +114,7 @@ class _Generation:
                                             warmup.key_of("", {}, 1, 20, "nom"))
 
             self.warmed = warmup.warm(prepare, lambda: warmup.common_terms(reader, FIELD_BOOSTS),
-                                      score, run, keys, Pacer(share))
+                                      score, run, keys, pace or (lambda: None))
         finally:
             with self._lock:
                 self.idle.append(s)
@@ -182,10 +183,14 @@ class SearchIndex:
         return gen.name, gen.published_at
 
     def add_hook(self, hook: Callable[[str], bool]) -> None:
-        """`hook(name)` runs once a build's database is committed, before the folder `name`
-        is published; it returns False when it is no longer wanted (its site is gone)."""
+        """`hook(name)` runs once a build's database is committed, before folder `name` is
+        published; it returns False when its site is gone."""
         with self._lock:
             self._hooks.append(hook)
+
+    def remove_hook(self, hook: Callable[[str], bool]) -> None:
+        with self._lock:
+            self._hooks = [h for h in self._hooks if h is not hook]
 
     def committed(self, name: str) -> None:
         """The build of folder `name` has committed its database: run the hooks for it."""
@@ -196,25 +201,38 @@ class SearchIndex:
         for hook in hooks:
             try:
                 if not hook(name):
-                    with self._lock:
-                        self._hooks.remove(hook)
+                    self.remove_hook(hook)
             except Exception:  # noqa: BLE001 - the page computes it on first request instead
                 log.exception("before publishing %s", name)
         self._hooked = name
 
     def prepare(self, staged: Path, share: float = 1.0) -> None:
-        """Open and warm `staged` now, to serve it as soon as it is published (taking at
-        most `share` of the interpreter: the watcher leaves half to the requests)."""
+        """Open and warm `staged` now, to serve it once published (`share`: pacing)."""
         if not self.warm or staged.name in self._ready:
             return
         fresh = _Generation(staged)
-        fresh.warm(self._gen, share)
+        fresh.warm(self._gen, self._pace(share))
         with self._lock:
             for old in [n for n in self._ready if n != staged.name]:
                 self._ready.pop(old).close()
             self._ready[staged.name] = fresh
         if self.background:
             settle_heap()
+
+    def _pace(self, share: float) -> Callable[[], None]:
+        """Pauses of a warm-up that keep this process's server file fresh (a paced warm-up
+        can outlast handover.ALIVE: a build would take the process for gone)."""
+        pacer, since = Pacer(share), [time.monotonic()]
+
+        def pace() -> None:
+            pacer()
+            if self.background and self._gen is not None \
+                    and time.monotonic() - since[0] > handover.REFRESH:
+                handover.register(self.instance, self.ident, self._gen.name,
+                                  self._hooked or "")
+                since[0] = time.monotonic()
+
+        return pace
 
     def _open(self, name: str) -> _Generation:
         ready = self._ready.pop(name, None)
@@ -293,7 +311,7 @@ class SearchIndex:
                 self._failed.add(name)
         ready = next(iter(self._ready), None) or self._gen.name
         committed = handover.next_name(self.instance, handover.COMMITTED)
-        if committed and committed in (ready, self._gen.name):
+        if committed and (self.instance / committed).is_dir():  # even if it failed to warm
             self.committed(committed)
         handover.register(self.instance, self.ident, ready, self._hooked or "")
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 _LOCK = threading.Lock()
 MAX_ADMIN_PAGES = 2000  # bound on the per-administration cache
 BUILDS_KEPT = 2  # the build served and the one about to be
+_COMPUTING: dict[tuple[str, str], threading.Lock] = {}
 _WARMERS: list[Callable[[], object]] = []  # computed for a build before it is published
 
 
@@ -119,9 +120,13 @@ def cached(store: Store, name: str, compute: Callable[[], object]) -> object:
             while len(builds) > BUILDS_KEPT:
                 builds.popitem(last=False)
     if name not in cache:
-        with _LOCK:
+        with _LOCK:  # one lock per build and figure: computing one never holds up another
+            lock = _COMPUTING.setdefault((key, name), threading.Lock())
+        with lock:
             if name not in cache:
                 cache[name] = compute()
+        with _LOCK:
+            _COMPUTING.pop((key, name), None)
     return cache[name]
 
 
@@ -145,7 +150,9 @@ def init_app(app: Flask) -> None:
         warm(site, build)
         return True
 
-    app.extensions["registry_search"].add_hook(hook)
+    index = app.extensions["registry_search"]  # one per process and instance folder
+    index.add_hook(hook)
+    weakref.finalize(app, index.remove_hook, hook)  # apps come and go (tests)
 
 
 @before_publication

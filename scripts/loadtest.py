@@ -107,6 +107,19 @@ def fetch(conn: http.client.HTTPConnection, path: str) -> tuple[int, str]:
     return response.status, response.read().decode("utf-8", "replace")
 
 
+def ask(conn: http.client.HTTPConnection, port: int,
+        path: str) -> tuple[http.client.HTTPConnection, int, int | None, str | None]:
+    """One request of a client: (the connection to go on with, status, search total,
+    error). No answer gives status 0, the error, and a new connection."""
+    try:
+        status, body = fetch(conn, path)
+        return conn, status, total_of(path, body) if status == 200 else None, None
+    except (OSError, http.client.HTTPException) as exc:
+        conn.close()
+        return (http.client.HTTPConnection(HOST, port, timeout=30), 0, None,
+                f"{path}: {exc!r}")
+
+
 def snapshot(port: int, paths: list[str]) -> dict[str, int | None]:
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     out = {}
@@ -141,14 +154,8 @@ def probe(port: int, searches: list[str], others: list[str], stop: threading.Eve
     while not stop.is_set():
         path = draw(rng, searches, others, varied=True)
         started = time.monotonic()
-        try:
-            status, body = fetch(conn, path)
-            total = total_of(path, body) if status == 200 else None
-        except (OSError, http.client.HTTPException) as exc:
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=30)
-            status, total = 0, None
-            errors.append(f"{path}: {exc!r}")
+        conn, status, total, error = ask(conn, port, path)
+        errors.extend([error] if error else [])
         samples.append((started - begin, time.monotonic() - started, path, status, total))
     conn.close()
     out.update(samples=samples, errors=errors)
@@ -214,17 +221,10 @@ def clients_run(port: int, clients: int, duration: float, searches: list[str],
         while time.monotonic() < stop:
             path = draw(rng, searches, others, varied)
             started = time.monotonic()
-            try:
-                status, body = fetch(conn, path)
-                total = total_of(path, body) if status == 200 else None
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=30)
-                status, total = 0, None
-                with lock:
-                    errors.append(f"{path}: {exc!r}")
+            conn, status, total, error = ask(conn, port, path)
             elapsed = time.monotonic() - started
             with lock:
+                errors.extend([error] if error else [])
                 samples.append((started - begin, elapsed, path, status, total))
                 if status not in (0, 200):
                     errors.append(f"{path}: HTTP {status}")
